@@ -1,0 +1,60 @@
+"""``kickback stack up|down|status``: the local services on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from stack import control
+from stack.errors import StackError
+
+
+@click.group("stack")
+def stack_group() -> None:
+    """Start, stop and check the local HBase, Hadoop and HiveServer2 stack."""
+
+
+@stack_group.command("up")
+@click.pass_obj
+def up(settings) -> None:
+    """Start every service (harmless when already up) and wait until it answers."""
+    started = time.monotonic()
+    try:
+        rows = control.up(settings, say=lambda line: click.echo(line, err=True))
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from None
+    _print(rows)
+    click.echo("stack up in %.1f s" % (time.monotonic() - started), err=True)
+
+
+@stack_group.command("down")
+@click.pass_obj
+def down(settings) -> None:
+    """Stop exactly the processes `up` started; data is kept."""
+    stopped = control.down(settings, say=lambda line: click.echo(line, err=True))
+    if not stopped:
+        click.echo("nothing was running", err=True)
+
+
+@stack_group.command("status")
+@click.pass_obj
+def status(settings) -> None:
+    """Print each service, its endpoint and whether it answers; exit 1 if one does not."""
+    try:
+        rows = control.status(settings)
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from None
+    _print(rows)
+    if not all(row.answers for row in rows):
+        sys.exit(1)
+
+
+def _print(rows) -> None:
+    width = max(len(row.name) for row in rows)
+    for row in rows:
+        state = "answers" if row.answers else "DOWN"
+        pid = "pid %d" % row.pid if row.pid else "-"
+        click.echo("%-*s  %-7s  %-9s  %s" % (width, row.name, state, pid, row.endpoint))
+

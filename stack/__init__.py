@@ -1,0 +1,10 @@
+"""The local Hadoop-ecosystem stack: real HBase, Hadoop streaming and a
+HiveServer2 endpoint, started on 127.0.0.1 from Maven Central and PyPI parts.
+
+Public entry points: ``up``, ``down``, ``status`` (see ``stack.control``).
+"""
+
+from stack.control import down, status, up
+from stack.errors import StackError
+
+__all__ = ["StackError", "down", "status", "up"]

@@ -1,0 +1,162 @@
+"""Bringing the local stack up, down, and asking how it is.
+
+``up`` is idempotent: a service whose recorded process still runs is left
+alone, so running it twice is harmless. ``down`` stops exactly the
+processes ``up`` recorded. Data stays under the stack's data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from stack import conf, hadoop, jars, process
+from stack.errors import StackError
+from stack.java import check_java, find_java
+from stack.paths import StackPaths
+from stack.services import Service, define, probe_hadoop, service_env
+
+if TYPE_CHECKING:
+    from kickback.config import Settings
+
+logger = logging.getLogger(__name__)
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """What ``status`` knows about one service."""
+
+    name: str
+    endpoint: str
+    pid: int | None
+    answers: bool
+    log: Path
+
+
+def prepare(settings: "Settings", say: Say = logger.info) -> tuple[StackPaths, Path]:
+    """Resolve jars, write configs and the hadoop launcher; no process starts."""
+    paths = StackPaths.under(settings.stack_dir)
+    paths.make_dirs()
+    java = find_java()
+    check_java(java)
+    for bundle in jars.BUNDLES:
+        if not (paths.jars(bundle) / ".pom.sha256").exists():
+            say("resolving %s jars from Maven Central (first run only)..." % bundle)
+        bundle_jars = jars.ensure_jars(paths, bundle)
+        conf.write_if_changed(
+            paths.classpath_file(bundle),
+            jars.classpath(paths.conf / bundle, bundle_jars) + "\n",
+        )
+    conf.render_all(settings, paths)
+    hadoop.write_launcher(paths, java, sorted(paths.jars("hadoop").glob("*.jar")))
+    return paths, java
+
+
+def up(settings: "Settings", say: Say = logger.info) -> list[ServiceStatus]:
+    """Start every service that is not running and wait until all answer."""
+    paths, java = prepare(settings, say)
+    paths.ready_marker.unlink(missing_ok=True)
+    services = define(settings, paths, java)
+    # HBase and Spark start side by side; Thrift needs HBase first.
+    _ensure_started(services["hbase"], paths, say)
+    _ensure_started(services["hive"], paths, say)
+    _wait_answers(services["hbase"], paths, settings.start_timeout_s, say)
+    _ensure_started(services["thrift"], paths, say)
+    _wait_answers(services["thrift"], paths, settings.start_timeout_s, say)
+    _wait_answers(services["hive"], paths, settings.start_timeout_s, say)
+    if not probe_hadoop(paths.hadoop_bin):
+        raise StackError("the hadoop launcher %s does not run; try it by hand" % paths.hadoop_bin)
+    paths.ready_marker.write_text("ready\n")
+    return status(settings)
+
+
+def _ensure_started(service: Service, paths: StackPaths, say: Say) -> None:
+    pid_file = paths.pid_file(service.name)
+    pid = process.running_pid(pid_file)
+    if pid is not None:
+        say("%s already running (pid %d)" % (service.name, pid))
+        return
+    for port in service.ports:
+        process.require_free_port("127.0.0.1", port, service.name)
+    pid = process.start_detached(
+        service.argv, paths.log_file(service.name), pid_file,
+        env=service_env(service), cwd=paths.run,
+    )
+    say("started %s (pid %d), log %s" % (service.name, pid, paths.log_file(service.name)))
+
+
+def _wait_answers(service: Service, paths: StackPaths, timeout_s: int, say: Say) -> None:
+    pid_file = paths.pid_file(service.name)
+    log = paths.log_file(service.name)
+
+    def ready() -> bool:
+        if process.running_pid(pid_file) is None:
+            raise StackError(
+                "%s exited during start; see its log: %s%s" % (service.name, log, _last_error(log))
+            )
+        return service.probe()
+
+    if not process.wait_for(ready, timeout_s, interval=1.0):
+        raise StackError(
+            "%s did not answer within %d s; see its log: %s%s"
+            % (service.name, timeout_s, log, _last_error(log))
+        )
+    say("%s answers on %s" % (service.name, service.endpoint))
+
+
+def _last_error(log: Path) -> str:
+    """The last ERROR/Exception line of a log, as a hint."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in reversed(lines[-400:]):
+        if "ERROR" in line or "Exception" in line:
+            return " (last error: %s)" % line.strip()[:300]
+    return ""
+
+
+def down(settings: "Settings", say: Say = logger.info) -> list[str]:
+    """Stop what ``up`` started, newest first; return the stopped names."""
+    paths = StackPaths.under(settings.stack_dir)
+    paths.ready_marker.unlink(missing_ok=True)
+    stopped = []
+    for name in ("hive", "thrift", "hbase"):
+        if process.stop(paths.pid_file(name)):
+            say("stopped %s" % name)
+            stopped.append(name)
+    return stopped
+
+
+def status(settings: "Settings") -> list[ServiceStatus]:
+    """Each service, its endpoint, its recorded pid and whether it answers."""
+    paths = StackPaths.under(settings.stack_dir)
+    java = find_java()
+    rows = []
+    for service in define(settings, paths, java).values():
+        pid = process.running_pid(paths.pid_file(service.name))
+        rows.append(ServiceStatus(
+            service.name, service.endpoint, pid, service.probe(), paths.log_file(service.name),
+        ))
+    rows.append(ServiceStatus(
+        "hadoop", "streaming launcher %s" % paths.hadoop_bin, None,
+        probe_hadoop(paths.hadoop_bin), paths.logs,
+    ))
+    return rows
+
+
+def stop_service(settings: "Settings", name: str) -> bool:
+    """Stop one service (used to test recovery); True if it was running."""
+    return process.stop(StackPaths.under(settings.stack_dir).pid_file(name))
+
+
+def start_service(settings: "Settings", name: str, say: Say = logger.info) -> None:
+    """Start one stopped service again and wait until it answers."""
+    paths = StackPaths.under(settings.stack_dir)
+    service = define(settings, paths, find_java())[name]
+    _ensure_started(service, paths, say)
+    _wait_answers(service, paths, settings.start_timeout_s, say)
