@@ -7,6 +7,7 @@ from setuptools import find_packages, setup
 INSTALL_REQUIRES = [
     "mrjob>=0.7.4,<0.8",
     "happybase>=1.3,<2",
+    "thriftpy2>=0.4,<1",
     "pyhive[hive-pure-sasl]>=0.7,<0.8",
     "pyspark>=3.5.3,<3.6",
     "flask>=3.0,<4",
@@ -28,6 +29,7 @@ EXTRAS_REQUIRE = {
         "hypothesis>=6.100,<7",
         "requests>=2.31,<3",
         "ruff>=0.5,<1",
+        "schemathesis>=3.30,<5",
     ],
     "bench": [
         "matplotlib>=3.8,<4",

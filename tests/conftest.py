@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 
 from kickback.config import Settings
+
+# The machine is small and shared: never fail a property test on wall time.
+hypothesis_settings.register_profile(
+    "kickback", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("kickback")
 
 
 @pytest.fixture

@@ -55,3 +55,8 @@ def settings(stack_settings, session_tag, tmp_path) -> Settings:
         hbase_table_prefix=session_tag,
         hive_database=session_tag,
     )
+
+
+# Fixtures of each concern live beside this file; pytest finds fixtures only
+# in conftest.py, so they are imported here.
+from conftest_hive import hive_cursor, register, warehouse  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""marshmallow schemas of every input and output of the lookup API."""

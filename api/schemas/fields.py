@@ -1,0 +1,57 @@
+"""Fields shared by the API's schemas: ids, times and money."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from marshmallow import fields, validate
+
+# Id alphabets of the device-log contract (spec/device-log-v1.md).
+MEMBER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+DEVICE_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+
+def member_id(**kwargs: Any) -> fields.String:
+    """A member id field: 1-64 chars of [A-Za-z0-9_-]."""
+    return fields.String(
+        validate=validate.Regexp(
+            MEMBER_ID_PATTERN, error="Not a member id: 1-64 characters of A-Z a-z 0-9 _ -."
+        ),
+        metadata={"description": "Member id, 1-64 characters of A-Z a-z 0-9 _ -.",
+                  "example": "m-000123"},
+        **kwargs,
+    )
+
+
+def device_id(**kwargs: Any) -> fields.String:
+    """A device id field: 1-64 chars of [A-Za-z0-9_.:-]."""
+    return fields.String(
+        validate=validate.Regexp(
+            DEVICE_ID_PATTERN, error="Not a device id: 1-64 characters of A-Z a-z 0-9 _ . : -."
+        ),
+        metadata={"description": "Device id, 1-64 characters of A-Z a-z 0-9 _ . : -.",
+                  "example": "d-000042"},
+        **kwargs,
+    )
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """ISO 8601 with an offset in; UTC with milliseconds out ('2026-11-27T08:15:00.123Z')."""
+
+    default_error_messages = {
+        "invalid": "Not a valid ISO 8601 time (e.g. 2026-11-27T08:15:00Z).",
+        "invalid_awareness": "The time needs a UTC offset such as Z or +01:00.",
+    }
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        utc = value.astimezone(datetime.timezone.utc)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (utc.microsecond // 1000)
+
+
+class IsoDate(fields.Date):
+    """A 'YYYY-MM-DD' date."""
+
+    default_error_messages = {"invalid": "Not a valid date (YYYY-MM-DD)."}

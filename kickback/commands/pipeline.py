@@ -1,0 +1,59 @@
+"""``kickback pipeline run``: validate, deduplicate and roll up a landing."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from kickback.config import RUNNERS, ConfigError
+from kickback.landing import LandingError, parse_day
+from kickback.pipeline import PipelineError, run_pipeline
+
+
+@click.group("pipeline")
+def pipeline() -> None:
+    """The MapReduce pipeline over landed device logs."""
+
+
+@pipeline.command("run")
+@click.option("--date", "date_text", required=True, help="Landing day, YYYY-MM-DD.")
+@click.option("--hour", "hours", type=click.IntRange(0, 23), multiple=True,
+              help="Landing hour 0-23 (repeatable); default: every hour present.")
+@click.option("--input", "input_root", type=click.Path(file_okay=False, path_type=str),
+              help="Landing root; default: the landing_dir setting.")
+@click.option("--runner", type=click.Choice(RUNNERS), default=None,
+              help="mrjob runner; default: the runner setting (local).")
+@click.pass_obj
+def run(settings, date_text, hours, input_root, runner) -> None:
+    """Process one landing day (or some hours of it) into warehouse partitions."""
+    started = time.monotonic()
+    try:
+        day = parse_day(date_text)
+        report = run_pipeline(
+            settings, day, hours=sorted(hours) or None, input_root=input_root, runner=runner,
+            say=lambda line: click.echo(line, err=True),
+        )
+    except (LandingError, PipelineError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_report(report, time.monotonic() - started))
+
+
+def format_report(report, seconds: float) -> str:
+    """A short summary of a run's counters and outputs."""
+    counters = report.counters
+    lines = [
+        "landing %s, hours %s" % (report.day, ",".join("%02d" % h for h in report.hours)),
+        "lines read   %10d" % counters["read"],
+        "  valid      %10d" % counters["valid"],
+        "  duplicate  %10d" % counters["duplicate"],
+    ]
+    for name, value in sorted(counters.items()):
+        if name.startswith("rejected_"):
+            lines.append("  %-13s %7d" % (name[len("rejected_"):], value))
+    lines.append("event days   %s" % (", ".join(report.event_days) or "-"))
+    for dataset, rows in sorted(report.rows.items()):
+        lines.append("rows %-15s %10d" % (dataset, rows))
+    lines.append("seconds      %10.1f  (%s)" % (
+        seconds, ", ".join("%s %.1f" % item for item in report.seconds.items())))
+    return "\n".join(lines)

@@ -1,0 +1,589 @@
+"""The raw device log contract (device-log v1) as pure functions.
+
+``parse_line`` judges one raw line against the spec and returns exactly one
+outcome: ``None`` (blank line), an ``Event`` or a ``Rejection`` whose reason
+is the first that applies in ``REJECT_REASONS`` order. ``event_row`` and
+``quarantine_row`` turn outcomes into rows of the ``events`` and
+``quarantine`` datasets (``mapreduce.records``).
+
+Decisions where the spec leaves room (the spec wins wherever it speaks):
+
+- One trailing ``\\r`` is stripped before anything else; the size limit is
+  measured after that, on the raw bytes (a BOM counts).
+- A UTF-8 byte order mark at the start of a line is stripped and the line
+  judged as usual. Blank means empty or only ASCII whitespace (a lone BOM
+  is blank too).
+- JSON is parsed with orjson; only when orjson refuses a line is it parsed
+  again with the stdlib ``json`` (NaN/Infinity refused), so that what orjson
+  cannot represent (integers past 64 bits, ``1e400``, lone surrogate escapes)
+  is judged by the field rules instead of being called malformed. JSON
+  nested deeper than the parsers allow is malformed.
+- Integers must fit a signed 64-bit integer; numbers must be finite and of
+  magnitude below 2**63. Anything else in a known field is ``bad_value``.
+  Booleans are never numbers. Integral floats (``12.0``) are integers.
+- Free strings (merchant_id, store_id, app_version, os) may be any JSON
+  string that is valid Unicode (a lone surrogate escape is ``bad_value``).
+- ``ts``: an integer (or integral float) is epoch milliseconds; a string
+  must be ``YYYY-MM-DD[T|t| ]hh:mm[:ss[.fraction]]`` followed by an explicit
+  offset ``Z``/``z``, ``+hh:mm``, ``+hhmm`` or ``+hh`` (``-`` too).
+  Fractions are truncated to milliseconds; leap seconds and ``24:00`` are
+  not accepted. A ``ts`` that is neither string nor number is
+  ``bad_value``; a string or number that is no timestamp, or one outside
+  ``[landing_start - 7 days, landing_start + 1 h + 15 min)``, is
+  ``bad_timestamp``. The window applies to integer ``ts`` of any size.
+- ``null`` for an optional field or attr means absent; for a required one it
+  is ``missing_field``. Unknown fields and attrs are ignored entirely.
+- Numbers kept as ``battery_pct``, ``temperature_c`` and ``humidity_pct``
+  become floats; ``foot_traffic``, ``amount_cents`` and ``points`` ints.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import logging
+import re
+from typing import Any, NamedTuple
+
+import orjson
+
+logger = logging.getLogger(__name__)
+
+MAX_LINE_BYTES = 65536
+REJECT_REASONS = ("oversize", "malformed", "missing_field", "bad_value", "bad_timestamp")
+
+DEVICE_TYPES = ("phone", "pos", "beacon", "sensor")
+EVENT_TYPES = ("app_open", "heartbeat", "checkin", "purchase", "redeem", "reading")
+MEMBER_EVENT_TYPES = ("checkin", "purchase", "redeem")
+DEFAULT_CURRENCY = "USD"
+
+MS_PER_MINUTE = 60_000
+MS_PER_HOUR = 3_600_000
+MS_PER_DAY = 86_400_000
+WINDOW_BEFORE_MS = 7 * MS_PER_DAY
+WINDOW_AFTER_MS = MS_PER_HOUR + 15 * MS_PER_MINUTE
+
+_BOM = b"\xef\xbb\xbf"
+_I64_MIN = -(2**63)
+_I64_MAX = 2**63 - 1
+_TWO63 = float(2**63)
+_INF = float("inf")
+
+_ID_MATCH = re.compile(r"[A-Za-z0-9_-]{1,64}").fullmatch
+_DEVICE_ID_MATCH = re.compile(r"[A-Za-z0-9_.:-]{1,64}").fullmatch
+_CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
+_ISO_MATCH = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)",
+    re.ASCII,
+).fullmatch
+_LANDING_FINDALL = re.compile(r"(?:^|/)dt=([^/]*)/hour=([^/]*)(?=/|$)").findall
+_DATE_MATCH = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII).fullmatch
+_HOUR_MATCH = re.compile(r"\d{2}", re.ASCII).fullmatch
+
+_DEVICE_TYPE_SET = frozenset(DEVICE_TYPES)
+_EVENT_TYPE_SET = frozenset(EVENT_TYPES)
+_MEMBER_TYPE_SET = frozenset(MEMBER_EVENT_TYPES)
+_REQUIRED_ATTRS = {
+    "purchase": ("merchant_id", "amount_cents", "points"),
+    "redeem": ("points",),
+    "checkin": ("store_id",),
+}
+_REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
+_READING_METRICS = ("temperature_c", "humidity_pct", "foot_traffic")
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_EMPTY: dict = {}
+
+
+class Rejection(NamedTuple):
+    """Why a line was rejected: a reason from REJECT_REASONS and a short detail."""
+
+    reason: str
+    detail: str
+
+
+class Event(NamedTuple):
+    """One accepted event with its attrs normalized per event type."""
+
+    event_id: str
+    device_id: str
+    device_type: str
+    event_type: str
+    member_id: str | None
+    event_ms: int
+    attrs: dict[str, Any]
+
+
+Outcome = Event | Rejection | None
+
+
+# --- landing hours -----------------------------------------------------------
+
+
+def landing_hour_from_path(path: str) -> tuple[str, int]:
+    """Return (dt, hour) of the last ``dt=YYYY-MM-DD/hour=HH`` folder pair in a path or URI."""
+    pairs = _LANDING_FINDALL(path)
+    if not pairs:
+        raise ValueError("no dt=YYYY-MM-DD/hour=HH folders in path %r" % path)
+    dt, hour = pairs[-1]
+    if _parse_date(dt) is None:
+        raise ValueError("bad landing date %r in path %r" % (dt, path))
+    if not _HOUR_MATCH(hour) or int(hour) > 23:
+        raise ValueError("bad landing hour %r (want 00-23) in path %r" % (hour, path))
+    return dt, int(hour)
+
+
+def landing_source_name(path: str) -> str:
+    """The file's name relative to the landing root: ``dt=.../hour=.../<name>``.
+
+    Runners name the same input differently (a path, a ``file:`` URI, an
+    ``hdfs://`` URI); the part from the landing folders on is the same
+    everywhere, so outputs that record it are identical on every runner.
+    """
+    index = path.rfind("/dt=")
+    return path if index < 0 else path[index + 1:]
+
+
+def landing_hour_start_ms(dt: str, hour: int) -> int:
+    """Return the UTC epoch milliseconds at which landing hour ``dt``/``hour`` starts."""
+    ymd = _parse_date(dt)
+    if ymd is None:
+        raise ValueError("bad landing date %r (want YYYY-MM-DD)" % (dt,))
+    if type(hour) is not int or not 0 <= hour <= 23:
+        raise ValueError("bad landing hour %r (want 0-23)" % (hour,))
+    return _days_from_civil(*ymd) * MS_PER_DAY + hour * MS_PER_HOUR
+
+
+def _parse_date(text: str) -> tuple[int, int, int] | None:
+    match = _DATE_MATCH(text)
+    if match is None:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if not _valid_date(year, month, day):
+        return None
+    return year, month, day
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
+        return False
+    if month == 2 and day == 29:
+        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return True
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    # Proleptic Gregorian day number, 0 = 1970-01-01 (H. Hinnant's algorithm).
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _civil_from_days(days: int) -> tuple[int, int, int]:
+    days += 719468
+    era = days // 146097
+    doe = days - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(days: int) -> str:
+    return "%04d-%02d-%02d" % _civil_from_days(days)
+
+
+def format_date(event_ms: int) -> str:
+    """Return the UTC date 'YYYY-MM-DD' of epoch milliseconds."""
+    return _day_text(event_ms // MS_PER_DAY)
+
+
+def format_time(event_ms: int) -> str:
+    """Return epoch milliseconds as ISO 8601 UTC with milliseconds and 'Z'."""
+    days, ms = divmod(event_ms, MS_PER_DAY)
+    seconds, millis = divmod(ms, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return "%sT%02d:%02d:%02d.%03dZ" % (_day_text(days), hour, minute, second, millis)
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def parse_line(line: bytes, landing_start_ms: int) -> Outcome:
+    """Judge one raw line (without its '\\n'): None if blank, else an Event or a Rejection."""
+    if line[-1:] == b"\r":
+        line = line[:-1]
+    if len(line) > MAX_LINE_BYTES:
+        if line.isspace():
+            return None
+        return Rejection(
+            "oversize", "line is %d bytes, over the %d byte limit" % (len(line), MAX_LINE_BYTES)
+        )
+    if line[:3] == _BOM:
+        line = line[3:]
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        if not line or line.isspace():
+            return None
+        obj = _loads_exactly(line)
+        if type(obj) is Rejection:
+            return obj
+    if type(obj) is not dict:
+        return Rejection("malformed", "JSON value is not an object")
+    return _judge(obj, landing_start_ms)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError("%s is not a JSON number" % name)
+
+
+def _parse_big_int(text: str) -> int | float:
+    # Integers too long for any int64 become +-inf: no str->int digit limit,
+    # and every field rule refuses them.
+    if len(text) <= 20:
+        return int(text)
+    return -_INF if text[0] == "-" else _INF
+
+
+def _loads_exactly(line: bytes) -> Any:
+    # Slow path for what orjson refused: tell invalid UTF-8/JSON from JSON
+    # that orjson merely cannot represent.
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejection("malformed", "invalid UTF-8 at byte %d" % exc.start)
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_big_int)
+    except RecursionError:
+        return Rejection("malformed", "JSON nested too deeply")
+    except ValueError as exc:
+        return Rejection("malformed", "invalid JSON: %s" % str(exc)[:200])
+
+
+def _judge(obj: dict, landing_start_ms: int) -> Event | Rejection:
+    get = obj.get
+    event_id = get("event_id")
+    device_id = get("device_id")
+    device_type = get("device_type")
+    event_type = get("event_type")
+    ts = get("ts")
+    member_id = get("member_id")
+    attrs = get("attrs")
+    if attrs is None:
+        attrs = _EMPTY
+
+    # missing_field: every presence check comes before any value check.
+    if None in (event_id, device_id, device_type, event_type, ts):
+        for name in _REQUIRED_FIELDS:
+            if get(name) is None:
+                return Rejection("missing_field", "%s is required" % name)
+    known_type = type(event_type) is str and event_type in _EVENT_TYPE_SET
+    if known_type:
+        if member_id is None and event_type in _MEMBER_TYPE_SET:
+            return Rejection("missing_field", "member_id is required for %s" % event_type)
+        if type(attrs) is dict:
+            missing = _missing_attr(event_type, attrs)
+            if missing is not None:
+                return Rejection("missing_field", missing)
+
+    # bad_value
+    if type(event_id) is not str or not _ID_MATCH(event_id):
+        return Rejection("bad_value", "event_id must be 1-64 chars of [A-Za-z0-9_-]")
+    if type(device_id) is not str or not _DEVICE_ID_MATCH(device_id):
+        return Rejection("bad_value", "device_id must be 1-64 chars of [A-Za-z0-9_.:-]")
+    if type(device_type) is not str or device_type not in _DEVICE_TYPE_SET:
+        return Rejection("bad_value", "device_type must be one of %s" % ", ".join(DEVICE_TYPES))
+    if not known_type:
+        return Rejection("bad_value", "event_type must be one of %s" % ", ".join(EVENT_TYPES))
+    if member_id is not None and (type(member_id) is not str or not _ID_MATCH(member_id)):
+        return Rejection("bad_value", "member_id must be 1-64 chars of [A-Za-z0-9_-]")
+    ts_type = type(ts)
+    if ts_type is not str and ts_type is not int and ts_type is not float:
+        return Rejection("bad_value", "ts must be a string or an integer")
+    if type(attrs) is not dict:
+        return Rejection("bad_value", "attrs must be an object")
+    normalized = _ATTR_NORMALIZERS[event_type](attrs)
+    if type(normalized) is Rejection:
+        return normalized
+
+    # bad_timestamp
+    event_ms = _event_ms(ts, ts_type)
+    if event_ms is None:
+        return Rejection("bad_timestamp", "ts is neither ISO 8601 with an offset nor epoch ms")
+    if not landing_start_ms - WINDOW_BEFORE_MS <= event_ms < landing_start_ms + WINDOW_AFTER_MS:
+        detail = "ts %s is outside the landing window" % _ts_text(event_ms)
+        return Rejection("bad_timestamp", detail)
+    return Event(event_id, device_id, device_type, event_type, member_id, event_ms, normalized)
+
+
+def _ts_text(event_ms: int) -> str:
+    if -(10**15) < event_ms < 10**15:
+        return format_time(event_ms)
+    return "(epoch ms out of range)"
+
+
+def _missing_attr(event_type: str, attrs: dict) -> str | None:
+    if event_type == "reading":
+        for name in _READING_METRICS:
+            if attrs.get(name) is not None:
+                return None
+        return "reading needs one of attrs.temperature_c, attrs.humidity_pct, attrs.foot_traffic"
+    for name in _REQUIRED_ATTRS.get(event_type, ()):
+        if attrs.get(name) is None:
+            return "attrs.%s is required for %s" % (name, event_type)
+    return None
+
+
+# --- value rules -------------------------------------------------------------
+
+
+def _as_int(value: Any) -> int | None:
+    kind = type(value)
+    if kind is int:
+        return value if _I64_MIN <= value <= _I64_MAX else None
+    if kind is float and value.is_integer() and -_TWO63 < value < _TWO63:
+        return int(value)
+    return None
+
+
+def _as_number(value: Any) -> float | None:
+    kind = type(value)
+    if kind is float:
+        # NaN fails both comparisons, infinities the range.
+        return value if -_TWO63 < value < _TWO63 else None
+    if kind is int and _I64_MIN <= value <= _I64_MAX:
+        return float(value)
+    return None
+
+
+def _is_text(value: Any) -> bool:
+    if type(value) is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _optional_text(attrs: dict, name: str) -> str | None | Rejection:
+    value = attrs.get(name)
+    if value is None or _is_text(value):
+        return value
+    return Rejection("bad_value", "attrs.%s must be a string" % name)
+
+
+def _purchase(attrs: dict) -> dict | Rejection:
+    merchant_id = attrs["merchant_id"]
+    if not _is_text(merchant_id):
+        return Rejection("bad_value", "attrs.merchant_id must be a string")
+    amount_cents = _as_int(attrs["amount_cents"])
+    if amount_cents is None or amount_cents < 0:
+        return Rejection("bad_value", "attrs.amount_cents must be an integer >= 0")
+    points = _as_int(attrs["points"])
+    if points is None or points < 0:
+        return Rejection("bad_value", "attrs.points must be an integer >= 0")
+    currency = attrs.get("currency")
+    if currency is None:
+        currency = DEFAULT_CURRENCY
+    elif type(currency) is not str or not _CURRENCY_MATCH(currency):
+        return Rejection("bad_value", "attrs.currency must be 3 uppercase letters")
+    return {
+        "merchant_id": merchant_id,
+        "amount_cents": amount_cents,
+        "points": points,
+        "currency": currency,
+    }
+
+
+def _redeem(attrs: dict) -> dict | Rejection:
+    points = _as_int(attrs["points"])
+    if points is None or points <= 0:
+        return Rejection("bad_value", "attrs.points must be an integer > 0")
+    merchant_id = _optional_text(attrs, "merchant_id")
+    if type(merchant_id) is Rejection:
+        return merchant_id
+    return {"points": points, "merchant_id": merchant_id}
+
+
+def _checkin(attrs: dict) -> dict | Rejection:
+    store_id = attrs["store_id"]
+    if not _is_text(store_id):
+        return Rejection("bad_value", "attrs.store_id must be a string")
+    return {"store_id": store_id}
+
+
+def _app_fields(attrs: dict, into: dict) -> dict | Rejection:
+    for name in ("app_version", "os"):
+        value = _optional_text(attrs, name)
+        if type(value) is Rejection:
+            return value
+        into[name] = value
+    return into
+
+
+def _heartbeat(attrs: dict) -> dict | Rejection:
+    battery_pct = attrs.get("battery_pct")
+    if battery_pct is not None:
+        battery_pct = _as_number(battery_pct)
+        if battery_pct is None or not 0.0 <= battery_pct <= 100.0:
+            return Rejection("bad_value", "attrs.battery_pct must be a number 0-100")
+    return _app_fields(attrs, {"battery_pct": battery_pct})
+
+
+def _app_open(attrs: dict) -> dict | Rejection:
+    return _app_fields(attrs, {})
+
+
+def _reading(attrs: dict) -> dict | Rejection:
+    temperature_c = attrs.get("temperature_c")
+    if temperature_c is not None:
+        temperature_c = _as_number(temperature_c)
+        if temperature_c is None:
+            return Rejection("bad_value", "attrs.temperature_c must be a number")
+    humidity_pct = attrs.get("humidity_pct")
+    if humidity_pct is not None:
+        humidity_pct = _as_number(humidity_pct)
+        if humidity_pct is None or not 0.0 <= humidity_pct <= 100.0:
+            return Rejection("bad_value", "attrs.humidity_pct must be a number 0-100")
+    foot_traffic = attrs.get("foot_traffic")
+    if foot_traffic is not None:
+        foot_traffic = _as_int(foot_traffic)
+        if foot_traffic is None or foot_traffic < 0:
+            return Rejection("bad_value", "attrs.foot_traffic must be an integer >= 0")
+    return {
+        "temperature_c": temperature_c,
+        "humidity_pct": humidity_pct,
+        "foot_traffic": foot_traffic,
+    }
+
+
+_ATTR_NORMALIZERS = {
+    "purchase": _purchase,
+    "redeem": _redeem,
+    "checkin": _checkin,
+    "heartbeat": _heartbeat,
+    "reading": _reading,
+    "app_open": _app_open,
+}
+
+
+# --- timestamps --------------------------------------------------------------
+
+
+def _event_ms(ts: Any, ts_type: type) -> int | None:
+    if ts_type is int:
+        return ts
+    if ts_type is float:
+        return int(ts) if ts.is_integer() else None
+    return iso_to_ms(ts)
+
+
+def iso_to_ms(text: str) -> int | None:
+    """Return epoch ms of an ISO 8601 time with an explicit offset, or None if it is not one."""
+    # Fast path for the common 'YYYY-MM-DDThh:mm:ss.fffZ'; same rules as below.
+    if (
+        len(text) == 24
+        and text[16] == ":"
+        and text[19] == "."
+        and text[23] == "Z"
+        and text.isascii()
+    ):
+        seconds, millis = text[17:19], text[20:23]
+        if seconds.isdigit() and millis.isdigit() and seconds < "60":
+            minute_ms = _minute_start_ms(text[:16])
+            if minute_ms is not None:
+                return minute_ms + int(seconds + millis)
+    return _iso_to_ms_general(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _minute_start_ms(text: str) -> int | None:
+    # 'YYYY-MM-DDThh:mm' -> epoch ms; cached because a landing's events share
+    # a few thousand distinct minutes.
+    return _iso_to_ms_general(text + "Z")
+
+
+def _iso_to_ms_general(text: str) -> int | None:
+    match = _ISO_MATCH(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = match.groups()
+    year, month, day = int(year), int(month), int(day)
+    hour, minute = int(hour), int(minute)
+    second = int(second) if second else 0
+    if not _valid_date(year, month, day) or hour > 23 or minute > 59 or second > 59:
+        return None
+    ms = (
+        _days_from_civil(year, month, day) * MS_PER_DAY
+        + hour * MS_PER_HOUR
+        + minute * MS_PER_MINUTE
+        + second * 1000
+    )
+    if fraction:
+        ms += int((fraction + "00")[:3])
+    if sign:
+        off_hours, off_minutes = int(off_h), int(off_m) if off_m else 0
+        if off_hours > 23 or off_minutes > 59:
+            return None
+        offset = off_hours * MS_PER_HOUR + off_minutes * MS_PER_MINUTE
+        ms += -offset if sign == "+" else offset
+    return ms
+
+
+# --- rows --------------------------------------------------------------------
+
+_ATTR_COLUMNS = (
+    "merchant_id",
+    "store_id",
+    "amount_cents",
+    "currency",
+    "points",
+    "battery_pct",
+    "temperature_c",
+    "humidity_pct",
+    "foot_traffic",
+    "app_version",
+    "os",
+)
+
+
+def event_row(event: Event, landing_start_ms: int, source_file: str) -> tuple:
+    """Return the event as a row in ``records.EVENT_COLUMNS`` order."""
+    event_ms = event.event_ms
+    event_day = event_ms // MS_PER_DAY
+    attrs_get = event.attrs.get
+    return (
+        event.event_id,
+        event.device_id,
+        event.device_type,
+        event.event_type,
+        event.member_id,
+        format_time(event_ms),
+        _day_text(event_day),
+        event_day < landing_start_ms // MS_PER_DAY,
+        *[attrs_get(name) for name in _ATTR_COLUMNS],
+        source_file,
+    )
+
+
+def quarantine_row(line: bytes, rejection: Rejection, source_file: str) -> tuple:
+    """Return a rejected line as a row in ``records.QUARANTINE_COLUMNS`` order."""
+    return (
+        rejection.reason,
+        rejection.detail,
+        source_file,
+        line.decode("utf-8", errors="replace"),
+        base64.b64encode(line).decode("ascii"),
+    )

@@ -1,0 +1,454 @@
+"""Pure aggregation logic of the daily rollups: device_daily, member_daily and
+member_events, all partitioned by event day.
+
+One event becomes one *partial* aggregate per (dataset, event day, entity).
+Partials merge associatively and commutatively, so a combiner and a reducer
+can both merge them in any grouping and order; a fully merged partial is
+finalized into one TSV row in the column order of ``mapreduce.records``.
+
+Partials are JSON-safe dicts, because they cross the shuffle:
+
+- distinct sets are sorted lists (merged by set union);
+- "latest" values are ``[event_time, event_id, value]`` lists and the greatest
+  wins, so equal times are broken by event_id, never by arrival order (times
+  are fixed-width ISO UTC text, so text order is time order);
+- sensor sums are exact fractions written as text (``"43/2"``), so the mean
+  does not depend on the order in which floats happened to be added.
+
+``fold`` merges any number of partials field by field, as declared by a
+``Field`` spec per dataset, in time linear in its input.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import orjson
+
+from mapreduce import tsv
+from mapreduce.records import EVENT_COLUMNS
+
+logger = logging.getLogger(__name__)
+
+DEVICE_DAILY = "device_daily"
+MEMBER_DAILY = "member_daily"
+MEMBER_EVENTS = "member_events"
+
+MEMBER_EVENT_TYPES = ("purchase", "redeem", "checkin")
+SENSOR_METRICS = ("temperature_c", "humidity_pct", "foot_traffic")
+DEFAULT_CURRENCY = "USD"
+
+Partial = dict[str, Any]
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_INT_RE = re.compile(r"-?\d+")
+_REQUIRED = ("event_id", "device_id", "device_type", "event_type", "event_time", "event_dt")
+
+
+# --- values -----------------------------------------------------------------
+
+def parse_day(text: str, option: str = "--event-day") -> str:
+    """Return ``text`` if it is a real 'YYYY-MM-DD' date, else raise ValueError."""
+    try:
+        if not _DAY_RE.fullmatch(text):
+            raise ValueError
+        datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{option} must be a date YYYY-MM-DD, got {text!r}") from None
+    return text
+
+
+def parse_event_days(texts: Iterable[str] | None) -> frozenset[str] | None:
+    """The set of event days to roll up, or None (every day) when none are given."""
+    days = frozenset(parse_day(text) for text in texts or ())
+    return days or None
+
+
+def dumps_json(value: Any) -> str:
+    """JSON text with sorted keys, so equal values always give equal bytes."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def partition_path(dataset: str, dt: str) -> str:
+    """The partition a row belongs to, relative to the warehouse root."""
+    return f"{dataset}/dt={dt}"
+
+
+def _int(text: str | None, name: str) -> int | None:
+    if text is None:
+        return None
+    if not _INT_RE.fullmatch(text):
+        raise ValueError(f"{name} is not an integer: {text!r}")
+    return int(text)
+
+
+def _number(text: str | None, name: str) -> Fraction | None:
+    """An exact number from its decimal text (finite only)."""
+    if text is None:
+        return None
+    try:
+        if not math.isfinite(float(text)):
+            raise ValueError
+        return Fraction(text)
+    except ValueError:
+        raise ValueError(f"{name} is not a finite number: {text!r}") from None
+
+
+# --- generic merges ---------------------------------------------------------
+#
+# A partial is folded field by field. To keep a fold linear in its input
+# (a till sees thousands of events and members a day), the accumulator is a
+# private copy whose collections are updated in place: ``thaw`` makes that
+# copy (sets for distinct lists), ``merge(acc, value)`` folds one partial's
+# field into it, ``freeze`` turns it back into JSON-safe canonical form.
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a partial folds."""
+
+    merge: Callable[[Any, Any], Any]
+    thaw: Callable[[Any], Any] = _same
+    freeze: Callable[[Any], Any] = _same
+
+
+def min_opt(a: Any, b: Any) -> Any:
+    """The smaller of two values, None meaning absent."""
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+def max_opt(a: Any, b: Any) -> Any:
+    """The greater of two values, None meaning absent."""
+    if a is None:
+        return b
+    return a if b is None else max(a, b)
+
+
+def _add_counts(acc: dict[str, int], value: dict[str, int]) -> dict[str, int]:
+    for key, count in value.items():
+        acc[key] = acc.get(key, 0) + count
+    return acc
+
+
+def _add_to_set(acc: set[str], value: list[str]) -> set[str]:
+    acc.update(value)
+    return acc
+
+
+def _max_per_key(acc: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    for key, item in value.items():
+        acc[key] = max_opt(acc.get(key), item)
+    return acc
+
+
+def _thaw_stats(stats: Partial | None) -> Partial | None:
+    return None if stats is None else {**stats, "sum": Fraction(stats["sum"])}
+
+
+def _add_stats(acc: Partial | None, value: Partial | None) -> Partial | None:
+    if value is None:
+        return acc
+    if acc is None:
+        return _thaw_stats(value)
+    acc["min"] = min(acc["min"], value["min"])
+    acc["max"] = max(acc["max"], value["max"])
+    acc["sum"] += Fraction(value["sum"])
+    acc["n"] += value["n"]
+    return acc
+
+
+def _freeze_stats(stats: Partial | None) -> Partial | None:
+    return None if stats is None else {**stats, "sum": str(stats["sum"])}
+
+
+ADD = Field(operator.add)
+MIN = Field(min_opt)
+MAX = Field(max_opt)
+COUNTS = Field(_add_counts, thaw=dict)
+DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted)
+MAX_PER_KEY = Field(_max_per_key, thaw=dict)
+STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
+
+
+def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
+    """Merge one or more partials field by field; the inputs are not modified."""
+    items = iter(partials)
+    first = next(items)
+    acc = {name: field.thaw(first[name]) for name, field in fields.items()}
+    for partial in items:
+        for name, field in fields.items():
+            acc[name] = field.merge(acc[name], partial[name])
+    return {name: field.freeze(acc[name]) for name, field in fields.items()}
+
+
+def _latest(event: dict[str, str | None], value: Any) -> list | None:
+    if value is None:
+        return None
+    return [event["event_time"], event["event_id"], value]
+
+
+def _value(latest: list | None) -> Any:
+    return None if latest is None else latest[-1]
+
+
+# --- events -----------------------------------------------------------------
+
+def parse_event(line: str) -> dict[str, str | None]:
+    """Decode one events-dataset row; ValueError if it cannot be rolled up."""
+    event = tsv.decode_record(line, EVENT_COLUMNS)
+    for name in _REQUIRED:
+        if not event[name]:
+            raise ValueError(f"event has no {name}")
+    if not _TIME_RE.fullmatch(event["event_time"]):
+        raise ValueError(f"event_time is not ISO UTC with ms: {event['event_time']!r}")
+    if event["event_time"][:10] != event["event_dt"]:
+        raise ValueError(f"event_dt {event['event_dt']!r} is not the day of event_time")
+    return event
+
+
+def event_partials(event: dict[str, str | None]) -> list[tuple[list[str], Partial]]:
+    """The (key, partial) pairs one event contributes; key = [dataset, day, entity]."""
+    day = event["event_dt"]
+    out = [([DEVICE_DAILY, day, event["device_id"]], device_partial(event))]
+    if event["member_id"]:
+        out.append(([MEMBER_DAILY, day, event["member_id"]], member_partial(event)))
+        if event["event_type"] in MEMBER_EVENT_TYPES:
+            out.append(([MEMBER_EVENTS, day, event["event_id"]], member_event_partial(event)))
+    return out
+
+
+def _purchase_fields(event: dict[str, str | None]) -> tuple[int, dict[str, int], int, int]:
+    """(purchases, spend, points earned, points redeemed) of one event."""
+    points = _int(event["points"], "points") or 0
+    if event["event_type"] == "purchase":
+        cents = _int(event["amount_cents"], "amount_cents") or 0
+        return 1, {event["currency"] or DEFAULT_CURRENCY: cents}, points, 0
+    if event["event_type"] == "redeem":
+        return 0, {}, 0, points
+    return 0, {}, 0, 0
+
+
+# --- device_daily -----------------------------------------------------------
+
+def device_partial(event: dict[str, str | None]) -> Partial:
+    """The device_daily partial of one event."""
+    purchases, spend, earned, redeemed = _purchase_fields(event)
+    battery = _number(event["battery_pct"], "battery_pct")
+    battery = None if battery is None else float(battery)
+    partial = {
+        "events": 1,
+        "by_type": {event["event_type"]: 1},
+        "first": event["event_time"],
+        "last": event["event_time"],
+        "purchases": purchases,
+        "spend": spend,
+        "earned": earned,
+        "redeemed": redeemed,
+        "battery_min": battery,
+        "device_type": _latest(event, event["device_type"]),
+        "battery": _latest(event, battery),
+        "app_version": _latest(event, event["app_version"]),
+        "os": _latest(event, event["os"]),
+        "owner": _latest(event, event["member_id"]),
+        "members": [event["member_id"]] if event["member_id"] else [],
+    }
+    for metric in SENSOR_METRICS:
+        partial[metric] = _stats(event[metric], metric)
+    return partial
+
+
+def _stats(text: str | None, metric: str) -> Partial | None:
+    value = _number(text, metric)
+    if value is None:
+        return None
+    if metric == "foot_traffic":
+        if value.denominator != 1:
+            raise ValueError(f"foot_traffic is not an integer: {text!r}")
+        as_number: float | int = int(value)
+    else:
+        as_number = float(value)
+    return {"min": as_number, "max": as_number, "sum": str(value), "n": 1}
+
+
+DEVICE_FIELDS: dict[str, Field] = {
+    "events": ADD,
+    "by_type": COUNTS,
+    "first": MIN,
+    "last": MAX,
+    "purchases": ADD,
+    "spend": COUNTS,
+    "earned": ADD,
+    "redeemed": ADD,
+    "battery_min": MIN,
+    "device_type": MAX,
+    "battery": MAX,
+    "app_version": MAX,
+    "os": MAX,
+    "owner": MAX,
+    "members": DISTINCT,
+    **{metric: STATS for metric in SENSOR_METRICS},
+}
+
+
+def merge_device(a: Partial, b: Partial) -> Partial:
+    """Merge two device_daily partials."""
+    return fold(DEVICE_FIELDS, [a, b])
+
+
+def _finish_stats(stats: Partial | None) -> list:
+    if stats is None:
+        return [None, None, None]
+    mean = round(Fraction(stats["sum"]) / stats["n"], 3)
+    return [stats["min"], stats["max"], float(mean)]
+
+
+def finalize_device(device_id: str, partial: Partial) -> list:
+    """The device_daily row (DEVICE_DAILY_COLUMNS order) of a merged partial."""
+    device_type = _value(partial["device_type"])
+    row = [
+        device_id,
+        device_type,
+        _value(partial["owner"]) if device_type == "phone" else None,
+        partial["events"],
+        dumps_json(partial["by_type"]),
+        partial["first"],
+        partial["last"],
+        partial["purchases"],
+        dumps_json(partial["spend"]),
+        partial["earned"],
+        partial["redeemed"],
+        partial["battery_min"],
+        _value(partial["battery"]),
+        _value(partial["app_version"]),
+        _value(partial["os"]),
+    ]
+    for metric in SENSOR_METRICS:
+        row.extend(_finish_stats(partial[metric]))
+    row.append(len(partial["members"]))
+    return row
+
+
+# --- member_daily -----------------------------------------------------------
+
+def member_partial(event: dict[str, str | None]) -> Partial:
+    """The member_daily partial of one event that carries a member_id."""
+    purchases, spend, earned, redeemed = _purchase_fields(event)
+    return {
+        "purchases": purchases,
+        "spend": spend,
+        "earned": earned,
+        "redeemed": redeemed,
+        "redemptions": int(event["event_type"] == "redeem"),
+        "checkins": int(event["event_type"] == "checkin"),
+        "devices": {event["device_id"]: event["event_time"]},
+        "merchants": [event["merchant_id"]] if event["merchant_id"] else [],
+        "stores": [event["store_id"]] if event["store_id"] else [],
+        "first": event["event_time"],
+        "last": event["event_time"],
+    }
+
+
+MEMBER_FIELDS: dict[str, Field] = {
+    "purchases": ADD,
+    "spend": COUNTS,
+    "earned": ADD,
+    "redeemed": ADD,
+    "redemptions": ADD,
+    "checkins": ADD,
+    "devices": MAX_PER_KEY,
+    "merchants": DISTINCT,
+    "stores": DISTINCT,
+    "first": MIN,
+    "last": MAX,
+}
+
+
+def merge_member(a: Partial, b: Partial) -> Partial:
+    """Merge two member_daily partials."""
+    return fold(MEMBER_FIELDS, [a, b])
+
+
+def finalize_member(member_id: str, partial: Partial) -> list:
+    """The member_daily row (MEMBER_DAILY_COLUMNS order) of a merged partial."""
+    return [
+        member_id,
+        partial["purchases"],
+        dumps_json(partial["spend"]),
+        partial["earned"],
+        partial["redeemed"],
+        partial["redemptions"],
+        partial["checkins"],
+        len(partial["devices"]),
+        len(partial["merchants"]),
+        len(partial["stores"]),
+        dumps_json(partial["devices"]),
+        partial["first"],
+        partial["last"],
+    ]
+
+
+# --- member_events ----------------------------------------------------------
+
+def member_event_partial(event: dict[str, str | None]) -> Partial:
+    """The member_events row of one purchase, redeem or checkin, as a partial."""
+    is_purchase = event["event_type"] == "purchase"
+    row = [
+        event["member_id"],
+        event["event_time"],
+        event["event_id"],
+        event["event_type"],
+        event["device_id"],
+        event["merchant_id"],
+        event["store_id"],
+        event["amount_cents"],
+        (event["currency"] or DEFAULT_CURRENCY) if is_purchase else event["currency"],
+        event["points"],
+    ]
+    return {"row": tsv.encode_row(row)}
+
+
+# Copies of one event agree; should they not, the smallest row wins.
+ROW_FIELDS: dict[str, Field] = {"row": MIN}
+
+
+def merge_member_event(a: Partial, b: Partial) -> Partial:
+    """Merge two copies of one member event into one."""
+    return fold(ROW_FIELDS, [a, b])
+
+
+# --- dispatch ---------------------------------------------------------------
+
+_FIELDS: dict[str, dict[str, Field]] = {
+    DEVICE_DAILY: DEVICE_FIELDS,
+    MEMBER_DAILY: MEMBER_FIELDS,
+    MEMBER_EVENTS: ROW_FIELDS,
+}
+
+
+def merge_partials(dataset: str, partials: Iterable[Partial]) -> Partial:
+    """Merge one or more partials of one dataset into one."""
+    return fold(_FIELDS[dataset], partials)
+
+
+def finalize(dataset: str, entity: str, partial: Partial) -> str:
+    """The TSV row of a fully merged partial."""
+    if dataset == DEVICE_DAILY:
+        return tsv.encode_row(finalize_device(entity, partial))
+    if dataset == MEMBER_DAILY:
+        return tsv.encode_row(finalize_member(entity, partial))
+    return partial["row"]

@@ -1,0 +1,41 @@
+"""One access log line per request with method, path, status and latency in ms."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from fake_hbase import AUTH, MEMBER
+
+pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+
+LINE = re.compile(r"^(GET|POST|DELETE) (\S+) (\d{3}) (\d+\.\d)ms$")
+
+
+def access_lines(caplog):
+    return [record.getMessage() for record in caplog.records if record.name == "api.access_log"]
+
+
+def test_one_line_per_request_with_status_and_ms(api_client, caplog):
+    caplog.set_level(logging.INFO, logger="api.access_log")
+    api_client.get("/healthz")
+    api_client.get("/v1/members/%s?page_token=secret-ish" % MEMBER, headers=AUTH)
+    api_client.get("/v1/members/m-unknown", headers=AUTH)
+    api_client.delete("/healthz")
+    lines = access_lines(caplog)
+    assert len(lines) == 4
+    parsed = [LINE.match(line).groups()[:3] for line in lines]
+    assert parsed == [
+        ("GET", "/healthz", "200"),
+        ("GET", "/v1/members/%s" % MEMBER, "400"),
+        ("GET", "/v1/members/m-unknown", "404"),
+        ("DELETE", "/healthz", "405"),
+    ]
+    assert not any("secret-ish" in line for line in lines)
+
+
+def test_errors_from_hbase_are_logged_with_their_status(api_client, fake_hbase, caplog):
+    caplog.set_level(logging.INFO, logger="api.access_log")
+    fake_hbase.fail_next(2)
+    api_client.get("/v1/devices/d-1", headers=AUTH)
+    assert [LINE.match(line).group(3) for line in access_lines(caplog)] == ["503"]

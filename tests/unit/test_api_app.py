@@ -1,0 +1,110 @@
+"""create_app: config layering, KICKBACK-style dict config, nothing connects early."""
+
+from __future__ import annotations
+
+import happybase
+import pytest
+from fake_hbase import FakeConnectionPool, api_config, sample_hbase
+from thriftpy2.transport import TTransportException
+
+import api
+from api import create_app
+from api.config import ApiConfigError, api_keys
+from api.hbase import EXTENSION, HBase
+
+
+def clear_env(monkeypatch):
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("KICKBACK_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults(monkeypatch):
+    clear_env(monkeypatch)
+    app = create_app()
+    assert app.config["HBASE_HOST"] == "127.0.0.1"
+    assert app.config["HBASE_THRIFT_PORT"] == 9090
+    assert app.config["HBASE_POOL_TIMEOUT_MS"] == app.config["HBASE_TIMEOUT_MS"] == 10000
+    assert app.config["API_KEYS"] == ()
+    assert app.config["MAX_CONTENT_LENGTH"] == 32 * 1024
+
+
+def test_env_then_explicit_overrides(monkeypatch):
+    clear_env(monkeypatch)
+    monkeypatch.setenv("KICKBACK_HBASE_HOST", "hbase.env")
+    monkeypatch.setenv("KICKBACK_HBASE_THRIFT_PORT", "9191")
+    monkeypatch.setenv("KICKBACK_API_KEYS", "a,b")
+    monkeypatch.setenv("KICKBACK_HBASE_BUCKETS", "32")
+    app = create_app({"HBASE_HOST": "hbase.explicit"})
+    assert app.config["HBASE_HOST"] == "hbase.explicit"
+    assert app.config["HBASE_THRIFT_PORT"] == 9191
+    assert app.config["API_KEYS"] == ("a", "b")
+    assert app.extensions[EXTENSION].buckets == 32
+
+
+def test_dict_config_with_injected_pool(monkeypatch):
+    clear_env(monkeypatch)
+    pool = FakeConnectionPool(sample_hbase())
+    app = create_app({"HBASE_HOST": "h", "API_KEYS": ["k"], "HBASE_POOL": pool})
+    hbase = app.extensions["kickback_hbase"]
+    assert isinstance(hbase, HBase)
+    assert hbase.pool is pool
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+
+
+def test_nothing_connects_until_a_request_needs_hbase(monkeypatch):
+    clear_env(monkeypatch)
+    opened = []
+
+    def refuse(connection):
+        opened.append((connection.host, connection.port))
+        raise TTransportException(TTransportException.NOT_OPEN, "refused")
+
+    monkeypatch.setattr(happybase.Connection, "open", refuse)
+    app = create_app({"API_KEYS": ["k"], "HBASE_HOST": "hbase.invalid"})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/docs").status_code == 200
+    assert opened == []
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    # happybase opens (and on failure re-opens) the pool's first connection; we try twice.
+    assert set(opened) == {("hbase.invalid", 9090)}
+    assert app.extensions[EXTENSION]._pool is None  # tried again on the next request
+
+
+def test_readyz_503_when_a_table_is_missing():
+    fake = sample_hbase()
+    del fake._tables["member_events"]
+    response = create_app(api_config(FakeConnectionPool(fake))).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert "member_events" in response.json["detail"]
+
+
+@pytest.mark.parametrize("config", [
+    {"HBASE_THRIFT_PORT": "x"}, {"HBASE_THRIFT_PORT": 70000}, {"HBASE_POOL_SIZE": 0},
+    {"HBASE_BUCKETS": 300}, {"HBASE_TIMEOUT_MS": True}, {"DAILY_MAX_AGE_S": -1},
+])
+def test_bad_config_is_rejected(monkeypatch, config):
+    clear_env(monkeypatch)
+    with pytest.raises(ApiConfigError):
+        create_app(config)
+
+
+def test_api_keys_forms():
+    assert api_keys("a, b,,c ") == ("a", "b", "c")
+    assert api_keys(["a", " ", "b"]) == ("a", "b")
+    assert api_keys(None) == ()
+    assert api_keys(123) == ("123",)
+
+
+def test_package_exports_only_create_app():
+    assert api.__all__ == ["create_app"]
+
+
+def test_blueprints_one_per_resource():
+    app = create_app(api_config(None))
+    assert set(app.blueprints) == {"members", "devices", "health", "docs"}
