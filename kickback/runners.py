@@ -28,7 +28,9 @@ def runner_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
     if runner in ("inline", "local"):
         args += ["--local-tmp-dir", str(scratch)]
     if runner == "local":
-        args += ["--python-bin", sys.executable]
+        # Tasks run this interpreter, which has mrjob installed: importing
+        # it from a fresh zip in every task would only add start-up time.
+        args += ["--python-bin", sys.executable, "--no-bootstrap-mrjob"]
     if runner == "hadoop":
         hadoop_bin, jar = hadoop_paths(settings)
         args += [
@@ -39,6 +41,9 @@ def runner_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
             "--python-bin", sys.executable,
             "--task-python-bin", sys.executable,
         ]
+        if not settings.hadoop_bin:
+            # The local stack's tasks run this interpreter (mrjob installed).
+            args += ["--no-bootstrap-mrjob"]
     return args
 
 

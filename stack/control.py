@@ -125,7 +125,8 @@ def down(settings: "Settings", say: Say = logger.info) -> list[str]:
     paths = StackPaths.under(settings.stack_dir)
     paths.ready_marker.unlink(missing_ok=True)
     stopped = []
-    for name in ("hive", "thrift", "hbase"):
+    # The API, when `kickback run` started it, goes first: it reads HBase.
+    for name in ("api", "hive", "thrift", "hbase"):
         if process.stop(paths.pid_file(name)):
             say("stopped %s" % name)
             stopped.append(name)

@@ -1,0 +1,146 @@
+"""The pipeline driver end to end on the inline runner (no JVM).
+
+The generator's manifest says what every line it wrote must become under the
+input contract; the pipeline's counters must say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import shutil
+
+import pytest
+
+from generator import generate_landing
+from kickback.landing import LandingError
+from kickback.pipeline import PipelineError, _check_accounting, run_pipeline
+from mapreduce import tsv
+from mapreduce.records import EVENT_COLUMNS, MEMBER_DAILY_COLUMNS
+
+DAY = dt.date(2026, 11, 27)
+
+
+def _generate(settings, hours, events=600, day=DAY, seed=7):
+    return generate_landing(
+        settings.landing_dir, day, hours, seed=seed, members=40, devices=80, events=events,
+        bad_rate=0.05, duplicate_rate=0.05, late_rate=0.1, progress=False,
+    )
+
+
+def _run(settings, **kwargs):
+    return run_pipeline(settings, kwargs.pop("day", DAY), runner="inline", say=lambda _: None, **kwargs)
+
+
+def _rows(folder, columns):
+    rows = []
+    for part in sorted(folder.glob("part-*")):
+        rows += [tsv.decode_record(line.rstrip("\n"), columns) for line in part.open(encoding="utf-8")]
+    return rows
+
+
+def test_counters_equal_what_the_generator_intended(tmp_settings):
+    manifest = _generate(tmp_settings, [8, 9])
+    report = _run(tmp_settings)
+    intended = {}
+    for hour in manifest.hours:
+        for outcome, n in hour.outcomes.items():
+            intended[outcome] = intended.get(outcome, 0) + n
+    assert report.counters["valid"] == intended["valid"]
+    assert report.counters["duplicate"] == intended["duplicate"]
+    for reason in ("oversize", "malformed", "missing_field", "bad_value", "bad_timestamp"):
+        assert report.counters["rejected_" + reason] == intended[reason], reason
+    assert report.rows["events"] == intended["valid"]
+
+
+def test_outputs_are_partitioned_sealed_and_each_event_is_kept_once(tmp_settings):
+    _generate(tmp_settings, [8, 9])
+    report = _run(tmp_settings)
+    warehouse = tmp_settings.warehouse_dir.resolve()
+    for dataset in ("events", "quarantine"):
+        for hour in (8, 9):
+            assert (warehouse / dataset / "dt=2026-11-27" / ("hour=%02d" % hour) / "_SUCCESS").exists()
+    ids = [row["event_id"] for hour in (8, 9)
+           for row in _rows(warehouse / ("events/dt=2026-11-27/hour=%02d" % hour), EVENT_COLUMNS)]
+    assert len(ids) == len(set(ids)) == report.counters["valid"]
+    for day in report.event_days:
+        assert (warehouse / "member_daily" / ("dt=" + day) / "_SUCCESS").exists()
+    manifest = json.loads((warehouse / "_runs" / "dt=2026-11-27.json").read_text())
+    assert manifest["event_days"] == report.event_days
+
+
+def test_rerun_gives_byte_identical_outputs(tmp_settings, tmp_path):
+    _generate(tmp_settings, [8])
+    _run(tmp_settings)
+    first = tmp_path / "first"
+    shutil.copytree(tmp_settings.warehouse_dir, first)
+    _run(tmp_settings)
+    comparison = filecmp.dircmp(first, tmp_settings.warehouse_dir)
+    assert _differences(comparison) == []
+
+
+def _differences(comparison):
+    found = comparison.left_only + comparison.right_only + comparison.diff_files
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return found
+
+
+def test_a_copy_landing_in_a_later_hour_is_a_duplicate_across_runs(tmp_settings):
+    line = (b'{"event_id":"e-1","device_id":"p-1","device_type":"phone","event_type":"purchase",'
+            b'"member_id":"m-1","ts":"2026-11-27T08:10:00Z",'
+            b'"attrs":{"merchant_id":"x","amount_cents":500,"points":5}}\n')
+    for hour in (8, 9):
+        folder = tmp_settings.landing_dir / "dt=2026-11-27" / ("hour=%02d" % hour)
+        folder.mkdir(parents=True)
+        (folder / "a.jsonl").write_bytes(line)
+    first = _run(tmp_settings, hours=[8])
+    second = _run(tmp_settings, hours=[9])
+    assert (first.counters["valid"], first.counters["duplicate"]) == (1, 0)
+    assert (second.counters["valid"], second.counters["duplicate"]) == (0, 1)
+    # Rerunning the earlier hour does not give its event away.
+    again = _run(tmp_settings, hours=[8])
+    assert (again.counters["valid"], again.counters["duplicate"]) == (1, 0)
+
+
+def test_late_event_recomputes_the_earlier_day_without_double_counting(tmp_settings):
+    def purchase(event_id, ts, points):
+        return ('{"event_id":"%s","device_id":"p-1","device_type":"phone","event_type":"purchase",'
+                '"member_id":"m-1","ts":"%s","attrs":{"merchant_id":"x","amount_cents":100,"points":%d}}\n'
+                % (event_id, ts, points)).encode()
+
+    day1 = tmp_settings.landing_dir / "dt=2026-11-26" / "hour=10"
+    day1.mkdir(parents=True)
+    (day1 / "a.jsonl").write_bytes(purchase("e-1", "2026-11-26T10:00:00Z", 5))
+    _run(tmp_settings, day=dt.date(2026, 11, 26))
+    day2 = tmp_settings.landing_dir / "dt=2026-11-27" / "hour=01"
+    day2.mkdir(parents=True)
+    (day2 / "a.jsonl").write_bytes(
+        purchase("e-2", "2026-11-26T23:00:00Z", 7) + purchase("e-1", "2026-11-26T10:00:00Z", 5))
+    report = _run(tmp_settings, day=dt.date(2026, 11, 27))
+    assert report.event_days == ["2026-11-26"]
+    assert (report.counters["valid"], report.counters["duplicate"]) == (1, 1)
+    daily = _rows(tmp_settings.warehouse_dir / "member_daily" / "dt=2026-11-26", MEMBER_DAILY_COLUMNS)
+    assert [(row["member_id"], row["purchases"], row["points_earned"]) for row in daily] == [("m-1", "2", "12")]
+
+
+def test_missing_landing_is_one_clear_error(tmp_settings):
+    with pytest.raises(LandingError, match="no landing for 2026-11-27"):
+        _run(tmp_settings)
+
+
+def test_broken_gzip_stops_the_run_and_publishes_nothing(tmp_settings):
+    folder = tmp_settings.landing_dir / "dt=2026-11-27" / "hour=08"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
+    with pytest.raises(LandingError, match="a.jsonl.gz is not a readable gzip file"):
+        _run(tmp_settings)
+    assert not (tmp_settings.warehouse_dir / "events").exists()
+
+
+def test_accounting_check_fails_loudly():
+    counters = {("lines", "read"): 10, ("lines", "valid"): 7, ("lines", "duplicate"): 1,
+                ("rejected", "malformed"): 1}
+    with pytest.raises(PipelineError, match="lines read 10 != valid 7 \\+ duplicate 1 \\+ rejected 1"):
+        _check_accounting(counters)
