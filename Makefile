@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 KB     := $(BIN)/kickback
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap run test unit integration stack-up stack-down stack-status lint bench clean
+.PHONY: help bootstrap browser run test unit integration stack-up stack-down stack-status lint bench clean
 
 help:
 	@echo "make run          the main job end to end on local defaults"
@@ -28,6 +28,12 @@ $(STAMP): setup.py
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
+# Headless Chromium (Debian's package) for the API docs page test.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 stack-up: $(STAMP)
 	$(KB) stack up
 
@@ -42,13 +48,13 @@ run: $(STAMP)
 
 # The integration tests start the stack themselves (and stop it afterwards
 # unless it was already running), so `make test` needs nothing else.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" $(PYTEST_ARGS)
 
-integration: $(STAMP)
+integration: $(STAMP) browser
 	$(BIN)/pytest -m integration $(PYTEST_ARGS)
 
 lint: $(STAMP)

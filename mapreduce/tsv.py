@@ -65,7 +65,9 @@ def encode_row(values: Iterable[object]) -> str:
 
 def split_row(line: str) -> list[str]:
     """Split a row on unescaped tabs, leaving each field still escaped."""
-    if "\\" not in line:
+    # An escaped tab is always a backslash then a tab: without that pair,
+    # every tab separates fields (nulls, \\N, need no character walk).
+    if "\\\t" not in line:
         return line.split("\t")
     fields, start, i, n = [], 0, 0, len(line)
     while i < n:

@@ -38,6 +38,8 @@ log4j.appender.console.layout=org.apache.log4j.PatternLayout
 log4j.appender.console.layout.ConversionPattern=%d{ISO8601} %-5p %c{2}: %m%n
 log4j.logger.org.apache.hadoop.mapreduce.Job=INFO
 log4j.logger.org.apache.hadoop.streaming=INFO
+# Pure-Java fallbacks are expected here; the warning only alarms mrjob.
+log4j.logger.org.apache.hadoop.util.NativeCodeLoader=ERROR
 """
 
 

@@ -60,3 +60,4 @@ def settings(stack_settings, session_tag, tmp_path) -> Settings:
 # Fixtures of each concern live beside this file; pytest finds fixtures only
 # in conftest.py, so they are imported here.
 from conftest_hive import hive_cursor, register, warehouse  # noqa: E402,F401
+from conftest_pipeline import loaded_hbase, pipeline_run, registered_hive  # noqa: E402,F401

@@ -1,0 +1,107 @@
+"""``kickback hbase create|describe|load`` against the in-memory HBase."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from click.testing import CliRunner
+from test_loader import member_daily, member_summary, write_partition
+from thriftpy2.transport import TTransportException
+
+from hbase_schema import keys
+from hbase_schema.fakes import FakeHBase, FakePool
+from kickback.cli import main
+
+
+@pytest.fixture
+def server(mocker):
+    hbase = FakeHBase()
+    mocker.patch("kickback.commands.hbase.happybase.ConnectionPool",
+                 side_effect=lambda size, **kw: FakePool(hbase, size, kw["table_prefix"]))
+    return hbase
+
+
+@pytest.fixture
+def splits(mocker, server):
+    calls = []
+
+    def fake_java_splitter(tools, classes_dir):
+        def splitter(plan):
+            for table, split_keys in plan.items():
+                calls.append(table)
+                server.split(table, split_keys)
+        return splitter
+
+    mocker.patch("kickback.commands.hbase._java_tools", return_value=None)
+    mocker.patch("kickback.commands.hbase.java_splitter", side_effect=fake_java_splitter)
+    return calls
+
+
+def invoke(tmp_path, *args):
+    env = {"KICKBACK_WAREHOUSE_DIR": str(tmp_path / "wh"), "KICKBACK_VAR_DIR": str(tmp_path / "var"),
+           "KICKBACK_HBASE_TABLE_PREFIX": "clitest", "KICKBACK_HBASE_BUCKETS": "4"}
+    return CliRunner().invoke(main, ["hbase", *args], env=env, catch_exceptions=False)
+
+
+def test_create_then_describe(tmp_path, server, splits):
+    result = invoke(tmp_path, "create")
+    assert result.exit_code == 0, result.output
+    assert "member_daily     created, pre-split" in result.output
+    assert "clitest_member_daily" in splits
+    again = invoke(tmp_path, "create")
+    assert "member_daily     exists" in again.output and len(splits) == 5
+    described = invoke(tmp_path, "describe")
+    assert "member_daily     4 regions" in described.output
+    assert "r: versions=1 ttl=34560000 bloom=ROW compression=GZ" in described.output
+
+
+def test_load_writes_the_landing_dates_partitions(tmp_path, server, splits):
+    invoke(tmp_path, "create")
+    wh = tmp_path / "wh"
+    write_partition(wh, "member_daily", [member_daily(1)], dt="2026-11-26")
+    write_partition(wh, "member_daily", [member_daily(2)], dt="2026-11-25")
+    write_partition(wh, "member_summary", [member_summary(n) for n in range(3)])
+    (wh / "_runs").mkdir()
+    (wh / "_runs" / "dt=2026-11-27.json").write_text(json.dumps({"event_days": ["2026-11-26"]}))
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_daily",
+                    "--dataset", "member_summary", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "member_daily     dt=2026-11-26: 1 rows" in result.output
+    assert "total member_summary 3 rows read, 3 written" in result.output
+    assert list(server.cells("clitest_member_daily")) == [
+        keys.daily_key("m-0001", datetime.date(2026, 11, 26), 4)]
+
+
+def test_load_with_a_bad_record_fails_with_file_and_line(tmp_path, server, splits):
+    invoke(tmp_path, "create")
+    (part,) = write_partition(tmp_path / "wh", "member_summary", [member_summary(1)])
+    with open(part, "a") as handle:
+        handle.write("oops\n")
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_summary")
+    assert result.exit_code == 1
+    assert "%s:2: row has 1 fields" % part in result.output
+
+
+def test_load_before_create_says_what_to_run(tmp_path, server):
+    write_partition(tmp_path / "wh", "device_summary", [])
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "device_summary")
+    assert result.exit_code == 1
+    assert "missing HBase tables device_summary: run `kickback hbase create`" in result.output
+
+
+def test_unreachable_hbase_is_one_clear_line(tmp_path, mocker):
+    mocker.patch("kickback.commands.hbase.happybase.ConnectionPool",
+                 side_effect=TTransportException(1, "Could not connect to ('127.0.0.1', 9090)"))
+    result = invoke(tmp_path, "describe")
+    assert result.exit_code == 1
+    assert "HBase Thrift server at 127.0.0.1:9090 is unreachable" in result.output
+    assert "`kickback stack up`" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_missing_summary_partition_is_a_clear_error(tmp_path, server):
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_summary")
+    assert result.exit_code == 1
+    assert "run the pipeline first" in result.output

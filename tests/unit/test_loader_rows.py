@@ -1,0 +1,134 @@
+"""Building rows from records, reading part files, choosing partitions, and
+the writer's small pieces."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from hbase_schema import keys, partitions, reader, rows, writer
+from hbase_schema.tables import LAYOUTS
+from mapreduce import records, tsv
+
+
+def test_parse_time_ms_handles_z_offsets_and_millis():
+    assert rows.parse_time_ms("1970-01-01T00:00:01.234Z") == 1234
+    assert rows.parse_time_ms("1970-01-01T01:00:00.000+01:00") == 0
+    assert rows.parse_time_ms("2026-11-27T08:15:00.123Z") == 1795767300123
+
+
+def test_hour_and_day_starts():
+    assert rows.hour_start_ms(3600 * 1000 * 5 + 999) == 3600 * 1000 * 5
+    assert rows.day_start_ms(datetime.date(1970, 1, 2)) == 86400 * 1000
+
+
+def test_device_summary_row():
+    record = {c: "x" for c in records.DEVICE_SUMMARY_COLUMNS}
+    record.update(device_id="dev-1", as_of="1970-01-01T02:30:00.000Z", last_os=None)
+    row = rows.build_row(LAYOUTS["device_summary"], record, None, buckets=16)
+    assert row.key == keys.summary_key("dev-1")
+    assert row.timestamp == 2 * 3600 * 1000
+    assert row.cells[b"s:last_os"] == b""
+    assert set(row.cells) == {b"s:" + c.encode() for c in records.DEVICE_SUMMARY_COLUMNS[1:]}
+
+
+def test_values_are_utf8_text_exactly():
+    record = {c: None for c in records.MEMBER_DAILY_COLUMNS}
+    record.update(member_id="m-1", spend='{"EUR": 5}', devices="{}", purchases="caf\u00e9\t\\")
+    row = rows.build_row(LAYOUTS["member_daily"], record, datetime.date(2026, 1, 1))
+    assert row.cells[b"r:purchases"] == "caf\u00e9\t\\".encode()
+    assert row.cells[b"r:devices"] == b"{}"
+
+
+def test_buckets_reach_the_key():
+    record = {c: "1" for c in records.MEMBER_DAILY_COLUMNS}
+    record["member_id"] = "m-1"
+    row = rows.build_row(LAYOUTS["member_daily"], record, datetime.date(2026, 1, 1), buckets=1)
+    assert row.key.startswith(b"00m-1|")
+
+
+def test_exploded_cells_are_compact_sorted_json():
+    cells = rows.exploded_cells("d", json.dumps({"d-2": {"z": 1, "a": "\u00e9"}}))
+    assert cells == {b"d:d-2": '{"a":"\u00e9","z":1}'.encode()}
+    assert rows.exploded_cells("d", None) == {}
+    with pytest.raises(ValueError, match="empty key"):
+        rows.exploded_cells("d", '{"": 1}')
+
+
+def test_daily_rows_need_a_day():
+    record = {c: "1" for c in records.DEVICE_DAILY_COLUMNS}
+    with pytest.raises(ValueError, match="partition day"):
+        rows.build_row(LAYOUTS["device_daily"], record, None)
+
+
+def test_read_records_yields_file_line_and_record(tmp_path):
+    path = tmp_path / "part-0"
+    path.write_text("a\t\\N\n" + tsv.encode_row(["b", "x\ty"]) + "\n")
+    got = list(reader.read_records([path], ("k", "v")))
+    assert got == [(path, 1, {"k": "a", "v": None}), (path, 2, {"k": "b", "v": "x\ty"})]
+
+
+def test_partition_files_need_success_and_skip_hidden_files(tmp_path):
+    folder = tmp_path / "dt=2026-11-27"
+    folder.mkdir()
+    for name in ("part-00001", "part-00000", ".part-00000.crc", "_logs"):
+        (folder / name).write_text("")
+    with pytest.raises(FileNotFoundError, match="incomplete"):
+        reader.partition_files(folder)
+    (folder / "_SUCCESS").touch()
+    assert [p.name for p in reader.partition_files(folder)] == ["part-00000", "part-00001"]
+
+
+def test_partition_day_is_read_from_the_path(tmp_path):
+    assert reader.partition_day(tmp_path / "x" / "dt=2026-02-03" / "part-0") == datetime.date(2026, 2, 3)
+    with pytest.raises(ValueError):
+        reader.partition_day(tmp_path / "nodt" / "part-0")
+
+
+def _folders(root, dataset, *days):
+    for day in days:
+        (root / dataset / ("dt=%s" % day)).mkdir(parents=True)
+
+
+def test_partitions_follow_the_run_manifest(tmp_path):
+    _folders(tmp_path, "member_daily", "2026-11-25", "2026-11-26", "2026-11-27")
+    _folders(tmp_path, "member_summary", "2026-11-26", "2026-11-27")
+    (tmp_path / "_runs").mkdir()
+    (tmp_path / "_runs" / "dt=2026-11-27.json").write_text(
+        json.dumps({"event_days": ["2026-11-27", "2026-11-26", "2026-11-20"]}))
+    plan = partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27),
+                                         ["member_summary", "member_daily"])
+    assert [p.name for p in plan["member_daily"]] == ["dt=2026-11-26", "dt=2026-11-27"]
+    assert [p.name for p in plan["member_summary"]] == ["dt=2026-11-27"]
+
+
+def test_without_a_manifest_every_event_day_partition_is_loaded(tmp_path):
+    _folders(tmp_path, "device_daily", "2026-11-25", "2026-11-27")
+    plan = partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["device_daily"])
+    assert [p.name for p in plan["device_daily"]] == ["dt=2026-11-25", "dt=2026-11-27"]
+
+
+def test_a_missing_summary_partition_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run the pipeline first"):
+        partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["device_summary"])
+
+
+def test_an_unreadable_manifest_is_an_error(tmp_path):
+    (tmp_path / "_runs").mkdir()
+    (tmp_path / "_runs" / "dt=2026-11-27.json").write_text('{"days": []}')
+    with pytest.raises(ValueError, match="unreadable"):
+        partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["member_daily"])
+
+
+def test_retry_delays_double_up_to_the_cap():
+    policy = writer.RetryPolicy(attempts=9, base_s=0.5, max_s=3.0)
+    assert [policy.delay(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_group_by_timestamp_keeps_first_seen_order():
+    made = [rows.Row(b"k%d" % n, {}, ts) for n, ts in enumerate([5, 3, 5, 1])]
+    groups = writer.group_by_timestamp(made)
+    assert [(ts, [r.key for r in group]) for ts, group in groups] == [
+        (5, [b"k0", b"k2"]), (3, [b"k1"]), (1, [b"k3"])]
