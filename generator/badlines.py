@@ -8,7 +8,6 @@ returned without their newline.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from typing import Any, Callable

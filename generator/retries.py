@@ -79,11 +79,7 @@ def batch(world: World, seed: int, day: dt.date, source: int, counts: Mapping[in
     factory = EventFactory(world, rng, day, source, "r")
     hour_start = factory.hour_start
     for _ in range(total):
-        pick = int(rng.random() * total)
-        for target, n in left.items():
-            if pick < n:
-                break
-            pick -= n
+        target = _draw(left, int(rng.random() * total))
         left[target] -= 1
         total -= 1
         ev, ms, _ = factory.event(rng.random() < late_rate)
@@ -92,3 +88,12 @@ def batch(world: World, seed: int, day: dt.date, source: int, counts: Mapping[in
         else:
             line = orjson.dumps(ev) + b"\n"
         yield target, ev, ms, line
+
+
+def _draw(left: dict[int, int], pick: int) -> int:
+    """The target whose share of ``left`` holds position ``pick``."""
+    for target, n in left.items():
+        if pick < n:
+            return target
+        pick -= n
+    raise ValueError("pick %d beyond the batch" % pick)

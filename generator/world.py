@@ -190,7 +190,7 @@ def build_world(seed: int, members: int, devices: int) -> World:
     fmt = bytearray()
     offset = array("h")
     variant = bytearray()
-    for g in range(devices):
+    for _ in range(devices):
         u = rng.random()
         if u < 0.70:
             skew.append(rng.randint(-1500, 1500))
