@@ -54,6 +54,8 @@ PRIOR_DAYS = 8
 LANDING_BEFORE_EVENT_DAY = 1
 LANDING_AFTER_EVENT_DAY = 7
 CLUSTER_RUNNERS = ("hadoop", "emr", "dataproc")
+# Runners whose tasks cannot see the driver's files (S3 / GCS only).
+REMOTE_STORAGE_RUNNERS = ("emr", "dataproc")
 _EVENT_DT = EVENT_COLUMNS.index("event_dt")
 
 
@@ -88,6 +90,12 @@ def run_pipeline(
 ) -> PipelineReport:
     """Process one landing day (or some of its hours) end to end."""
     runner = runner or settings.runner
+    if runner in REMOTE_STORAGE_RUNNERS:
+        raise PipelineError(
+            "the pipeline driver keeps landings and the warehouse on a filesystem it shares "
+            "with the tasks, which %s nodes cannot read; run the jobs there by hand as "
+            "docs/clusters.md shows" % runner
+        )
     landing = find_hours(Path(input_root or settings.landing_dir), day, hours)
     warehouse = Warehouse(settings.warehouse_dir)
     report = PipelineReport(day, [h.hour for h in landing])
@@ -115,8 +123,9 @@ def run_pipeline(
 
 def _job_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
     args = runner_args(settings, runner, scratch)
-    if runner in CLUSTER_RUNNERS:
-        # Task nodes import the pure modules the jobs use from this zip.
+    if runner != "inline":
+        # Tasks import the pure modules the jobs use from this zip, so they
+        # need no installed copy of the project (cluster nodes have none).
         args += ["--py-files", str(_package_zip(scratch))]
     return args
 

@@ -53,7 +53,7 @@ def run(ctx: click.Context, date_text: str | None, events: int, runner: str | No
         click.secho("\n[%d/%d] %s" % (number, len(STAGES), name), bold=True, err=True)
         started = time.monotonic()
         action()
-        timings.append((name, time.monotonic() - started))
+        timings.append((STAGES[number - 1], time.monotonic() - started))
 
     stage(1, "stack: HBase, Thrift, HiveServer2, Hadoop streaming", lambda: ctx.invoke(stack_up))
     stage(2, "generate %d events for %s" % (events, day), lambda: ctx.invoke(
@@ -120,7 +120,7 @@ def summary(timings: list[tuple[str, float]]) -> str:
     """Seconds per stage and in total."""
     width = max(len(name) for name, _ in timings)
     lines = ["", "stage times:"]
-    lines += ["  %-*s %8.1f s" % (width, name.split(":")[0], seconds) for name, seconds in timings]
+    lines += ["  %-*s %8.1f s" % (width, name, seconds) for name, seconds in timings]
     lines.append("  %-*s %8.1f s" % (width, "total", sum(s for _, s in timings)))
     return "\n".join(lines)
 

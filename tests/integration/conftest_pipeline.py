@@ -66,6 +66,7 @@ def registered_hive(pipeline_run):
     cursor = connection.cursor()
     uri = hive_pkg.warehouse_uri(settings.warehouse_dir.resolve())
     hive_pkg.apply_ddl(cursor, settings.hive_database, uri)
+    cursor.execute("USE %s" % settings.hive_database)
     hive_pkg.register_run(cursor, settings.warehouse_dir.resolve(), uri, DAY.isoformat())
     yield cursor
     cursor.execute("DROP DATABASE IF EXISTS %s CASCADE" % settings.hive_database)

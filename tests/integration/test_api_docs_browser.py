@@ -1,6 +1,7 @@
 """/docs in headless Chromium, served by `kickback api serve` (gunicorn) on a free port.
 
-Needs the ``settings`` fixture (the running stack) and /usr/bin/chromium.
+Needs the ``settings`` and ``loaded_hbase`` fixtures (the running stack, tables
+loaded) and /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def free_port():
 
 
 @pytest.fixture
-def served_api(settings, tmp_path):
+def served_api(settings, loaded_hbase, tmp_path):
     """`kickback api serve` on a free loopback port; its base URL."""
     port = free_port()
     env = dict(os.environ)

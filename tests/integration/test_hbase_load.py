@@ -79,7 +79,7 @@ def test_a_thrift_restart_mid_load_loses_nothing(hbase_settings, hbase_pool, hba
     control = pytest.importorskip("stack.control")
     if not hasattr(control, "stop_service") or not hasattr(control, "start_service"):
         pytest.skip("stack.control has no stop_service/start_service to restart Thrift")
-    warehouse = write_sample_warehouse(tmp_path / "wh", members=50, events=6000)
+    warehouse = write_sample_warehouse(tmp_path / "wh", members=50, events=30000)
     files = partition_files(warehouse, "member_events", LANDING_DAY)
     clean_prefix = hbase_settings.hbase_table_prefix + "c"
     clean_pool = make_pool(hbase_settings, clean_prefix)
@@ -92,14 +92,17 @@ def test_a_thrift_restart_mid_load_loses_nothing(hbase_settings, hbase_pool, hba
 
         def load():
             try:
+                # Small batches: many calls, so the restart lands mid-load.
                 outcome["report"] = loader.load_partition(
-                    hbase_pool, "member_events", files, workers=4, batch_size=200, retry=patient)
+                    hbase_pool, "member_events", files, workers=2, batch_size=20, retry=patient)
             except Exception as exc:  # noqa: BLE001  (handed to the test thread)
                 outcome["error"] = exc
 
         loading = threading.Thread(target=load)
         loading.start()
-        time.sleep(2)
+        deadline = time.monotonic() + 120
+        while not _has_rows(hbase_pool, "member_events") and time.monotonic() < deadline:
+            time.sleep(0.1)
         try:
             assert control.stop_service(hbase_settings, "thrift"), "thrift was not running"
             assert loading.is_alive(), "the load finished before the restart: make it bigger"
@@ -108,10 +111,15 @@ def test_a_thrift_restart_mid_load_loses_nothing(hbase_settings, hbase_pool, hba
             control.start_service(hbase_settings, "thrift")
         loading.join(timeout=600)
         assert "error" not in outcome, outcome.get("error")
-        assert outcome["report"].rows_written == {"member_events": 6000}
+        assert outcome["report"].rows_written == {"member_events": 30000}
         assert table_dump(hbase_pool, "member_events") == table_dump(clean_pool, "member_events")
     finally:
         drop_tables(hbase_settings, clean_prefix)
+
+
+def _has_rows(pool, table: str) -> bool:
+    with pool.connection() as connection:
+        return bool(list(connection.table(table).scan(limit=1)))
 
 
 def test_bulk_and_batch_paths_give_identical_tables(hbase_settings, hbase_pool, hbase_tools,

@@ -144,3 +144,9 @@ def test_accounting_check_fails_loudly():
                 ("rejected", "malformed"): 1}
     with pytest.raises(PipelineError, match="lines read 10 != valid 7 \\+ duplicate 1 \\+ rejected 1"):
         _check_accounting(counters)
+
+
+@pytest.mark.parametrize("runner", ["emr", "dataproc"])
+def test_cloud_runners_are_refused_with_a_pointer_to_the_docs(tmp_settings, runner):
+    with pytest.raises(PipelineError, match="docs/clusters.md"):
+        run_pipeline(tmp_settings, DAY, runner=runner, say=lambda _: None)
