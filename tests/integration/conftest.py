@@ -61,3 +61,4 @@ def settings(stack_settings, session_tag, tmp_path) -> Settings:
 # in conftest.py, so they are imported here.
 from conftest_hive import hive_cursor, register, warehouse  # noqa: E402,F401
 from conftest_pipeline import loaded_hbase, pipeline_run, registered_hive  # noqa: E402,F401
+from conftest_hbase import hbase_pool, hbase_settings, hbase_tools, sample_warehouse  # noqa: E402,F401

@@ -9,7 +9,6 @@ from hbase_schema.presplit import java_splitter
 
 pytestmark = pytest.mark.integration
 # The fixtures hbase_settings, hbase_pool, hbase_tools.
-pytest_plugins = ["conftest_hbase"]
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from hbase_schema.writer import RetryPolicy
 
 pytestmark = pytest.mark.integration
 # The fixtures hbase_settings, hbase_pool, hbase_tools, sample_warehouse.
-pytest_plugins = ["conftest_hbase"]
 logger = logging.getLogger(__name__)
 
 PARTITIONS = [(dataset, day) for dataset in ("member_daily", "device_daily", "member_events")
