@@ -95,3 +95,37 @@ def test_member_feed_holds_every_transaction_once(pipeline_run, client):
             break
     assert sorted(seen) == sorted(feed[member_id])
     assert len(seen) == len(set(seen))
+
+
+def test_thrift_restart_gives_only_503s_and_the_api_recovers(pipeline_run, loaded_hbase, client):
+    """A client keeps calling while the real Thrift server restarts."""
+    import threading
+    import time
+
+    from stack import control
+
+    member_id = sorted({e.member_id for e in _raw_events(pipeline_run[0]) if e.member_id})[0]
+    statuses, stop = [], threading.Event()
+
+    def call_forever():
+        while not stop.is_set() and len(statuses) < 5000:
+            response = client.get("/v1/members/%s" % member_id, headers={"Authorization": "Bearer " + KEY})
+            statuses.append(response.status_code)
+            time.sleep(0.05)
+
+    caller = threading.Thread(target=call_forever)
+    caller.start()
+    try:
+        time.sleep(1)
+        assert control.stop_service(loaded_hbase, "thrift")
+        time.sleep(3)
+    finally:
+        control.start_service(loaded_hbase, "thrift")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (len(statuses) < 5 or statuses[-5:] != [200] * 5):
+        time.sleep(0.2)
+    stop.set()
+    caller.join(timeout=30)
+    assert set(statuses) <= {200, 503}, sorted(set(statuses))
+    assert 503 in statuses
+    assert statuses[-5:] == [200] * 5
