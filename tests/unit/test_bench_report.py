@@ -53,6 +53,8 @@ def test_figure_rejects_unknown_goal_target():
     (42.25, "ms", "42.2 ms"),
     (3.14159, "s", "3.14 s"),
     (0.456, "ratio", "0.46"),
+    (0.0016, "ratio", "0.0016"),
+    (0.0, "ratio", "0.00"),
     (1.234, "exponent", "1.23"),
     (None, "s", "n/a"),
 ])

@@ -1,0 +1,106 @@
+"""``python -m bench [--only pipeline,hbase,api,hive] [--scale N]``: run the benchmarks.
+
+Brings the local stack up (idempotent), runs the chosen benchmarks in
+order, writes ``bench/results/<name>.json`` after each, and renders
+``bench/results/README.md`` from every result present. Progress lines go
+to stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from bench import BENCHMARKS, machine, report
+from bench.workspace import Workspace
+from kickback.config import ConfigError, Settings
+
+logger = logging.getLogger(__name__)
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_SCALE = 20_000
+
+
+def _say(line: str) -> None:
+    click.echo("%s %s" % (time.strftime("%H:%M:%S"), line))
+    sys.stdout.flush()
+
+
+def _selected(only: str | None) -> list[str]:
+    if not only:
+        return list(BENCHMARKS)
+    names = [name.strip() for name in only.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        raise click.BadParameter("unknown benchmark %s (choose from %s)"
+                                 % (", ".join(unknown), ",".join(BENCHMARKS)), param_hint="--only")
+    return [name for name in BENCHMARKS if name in names]
+
+
+def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: Path,
+             scale: int, seconds: float) -> dict:
+    if name == "pipeline":
+        from bench import pipeline_bench
+        return pipeline_bench.run(workspace, results_dir, scale, _say)
+    if name == "hbase":
+        from bench import hbase_bench
+        return hbase_bench.run(settings, workspace, scale, _say)
+    if name == "api":
+        from bench import api_bench
+        return api_bench.run(settings, workspace, scale, seconds, _say)
+    from bench import hive_bench
+    return hive_bench.run(settings, workspace, scale, _say)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--only", help="Comma-separated benchmarks to run (default: %s)." % ",".join(BENCHMARKS))
+@click.option("--scale", type=click.IntRange(min=100), default=DEFAULT_SCALE, show_default=True,
+              help="Base input size x1 in events; the pipeline also runs 4x and 16x.")
+@click.option("--seconds", type=click.FloatRange(min=2, max=300), default=15.0, show_default=True,
+              help="Length of each API load measurement.")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=RESULTS_DIR, show_default=True, help="Where to write the results.")
+@click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
+def main(only: str | None, scale: int, seconds: float, results_dir: Path, verbose: bool) -> None:
+    """Run the KickBack benchmarks and write bench/results/."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # mrjob warns on every job that it has no config file: we pass --no-conf on purpose.
+    logging.getLogger("mrjob.conf").setLevel(logging.ERROR)
+    names = _selected(only)
+    try:
+        settings = Settings.load()
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    workspace = Workspace.under(settings.var_dir)
+    workspace.make_dirs()
+    results_dir.mkdir(parents=True, exist_ok=True)
+    _say("bringing the local stack up (idempotent)")
+    from stack.control import up
+
+    up(settings, say=_say)
+    for name in names:
+        started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        details = machine.describe()
+        _say("== %s (load average %s)" % (name, details["loadavg_start"]))
+        clock = time.monotonic()
+        result = _run_one(name, settings, workspace, results_dir, scale, seconds)
+        result.update(started_at=started, machine=details,
+                      duration_s=round(time.monotonic() - clock, 1))
+        path = report.write_result(results_dir, result)
+        _say("wrote %s" % path)
+        readme = report.render_readme(report.read_results(results_dir, BENCHMARKS))
+        (results_dir / "README.md").write_text(readme)
+        for fig in result["figures"]:
+            _say("  %s: %s%s" % (fig["name"], report.format_value(fig["value"], fig["unit"]),
+                                 "" if fig["ratio"] is None else " (ratio %.2f)" % fig["ratio"]))
+    _say("done: %s" % (results_dir / "README.md"))
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m bench")
