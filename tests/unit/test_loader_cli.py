@@ -41,7 +41,9 @@ def splits(mocker, server):
 
 def invoke(tmp_path, *args):
     env = {"KICKBACK_WAREHOUSE_DIR": str(tmp_path / "wh"), "KICKBACK_VAR_DIR": str(tmp_path / "var"),
-           "KICKBACK_HBASE_TABLE_PREFIX": "clitest", "KICKBACK_HBASE_BUCKETS": "4"}
+           "KICKBACK_HBASE_TABLE_PREFIX": "clitest", "KICKBACK_HBASE_BUCKETS": "4",
+           # Pinned, so a caller's own KICKBACK_* settings cannot leak in.
+           "KICKBACK_HBASE_HOST": "127.0.0.1", "KICKBACK_HBASE_THRIFT_PORT": "9090"}
     return CliRunner().invoke(main, ["hbase", *args], env=env, catch_exceptions=False)
 
 
