@@ -48,6 +48,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from mapreduce.records import EVENT_COLUMNS
+
 logger = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 65536
@@ -544,19 +546,9 @@ def _iso_to_ms_general(text: str) -> int | None:
 
 # --- rows --------------------------------------------------------------------
 
-_ATTR_COLUMNS = (
-    "merchant_id",
-    "store_id",
-    "amount_cents",
-    "currency",
-    "points",
-    "battery_pct",
-    "temperature_c",
-    "humidity_pct",
-    "foot_traffic",
-    "app_version",
-    "os",
-)
+# The attrs' columns, as records.EVENT_COLUMNS orders them (between the
+# event's own fields and source_file).
+_ATTR_COLUMNS = EVENT_COLUMNS[EVENT_COLUMNS.index("merchant_id"):EVENT_COLUMNS.index("source_file")]
 
 
 def event_row(event: Event, landing_start_ms: int, source_file: str) -> tuple:
