@@ -126,7 +126,7 @@ def _result(label: str, scale: int, register_s: float, one: dict, seven: dict, f
         figure("events_dedup (Parquet) full aggregate time", parquet["median_s"], "s",
                yardstick="same query on text events", yardstick_value=text["median_s"],
                note="rows: %d Parquet in %d files (by event day) vs %d text in %d files (by landing "
-                    "hour); the text table keeps cross-hour retry copies" % (
+                    "hour)" % (
                    parquet["rows_scanned"], files["events_dedup"], text["rows_scanned"], files["events"])),
     ]
     return {

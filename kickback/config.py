@@ -57,7 +57,7 @@ class Settings:
     hbase_zk_port: int = 2181
     hbase_master_port: int = 16000
     hbase_regionserver_port: int = 16020
-    hbase_heap: str = "1g"
+    hbase_heap: str = "2g"
     thrift_heap: str = "512m"
 
     # HiveServer2 endpoint (the local stack runs the Spark Thrift Server).

@@ -23,7 +23,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS ${database}.events (
     os            STRING  COMMENT 'Operating system sent with a heartbeat or app_open',
     source_file   STRING  COMMENT 'Landing file the line was read from'
 )
-COMMENT 'Valid events, the first accepted copy of each event_id per run, by landing hour. Analysts: prefer events_dedup.'
+COMMENT 'Valid events, the first accepted copy of each event_id (an earlier landing hour owns it), by landing hour. Analysts: prefer events_dedup.'
 PARTITIONED BY (
     dt   STRING COMMENT 'Landing day (UTC) in which the collector received the file',
     hour STRING COMMENT 'Landing hour 00-23 (UTC)'
