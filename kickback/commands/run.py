@@ -26,6 +26,7 @@ from kickback.commands.hive import query as hive_query
 from kickback.commands.hive import register as hive_register
 from kickback.commands.pipeline import run as pipeline_run
 from kickback.commands.stack import up as stack_up
+from kickback.landing import LandingError, parse_day
 from kickback.warehouse import Warehouse
 from mapreduce import tsv
 from stack import process
@@ -46,7 +47,10 @@ STAGES = ("stack", "generate", "pipeline", "hbase", "hive", "query", "api")
 def run(ctx: click.Context, date_text: str | None, events: int, runner: str | None, with_api: bool) -> None:
     """Stack, synthetic day, pipeline, HBase, Hive, an analyst query and the API."""
     settings = ctx.obj
-    day = dt.date.fromisoformat(date_text) if date_text else dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    try:
+        day = parse_day(date_text) if date_text else dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    except LandingError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
     timings: list[tuple[str, float]] = []
 
     def stage(number: int, name: str, action) -> None:
