@@ -31,10 +31,6 @@ class LandingHour:
     folder: Path
     files: tuple[Path, ...]
 
-    @property
-    def label(self) -> str:
-        return "%sT%02d" % (self.day.isoformat(), self.hour)
-
 
 def parse_day(text: str) -> dt.date:
     """A YYYY-MM-DD date, or a LandingError saying what is wrong."""

@@ -241,8 +241,7 @@ def _rejected_total(counts: dict[str, int]) -> int:
 def _collect_event_days(output: Iterable[tuple[str, str]], event_days: set[str]):
     for path, row in output:
         if path.startswith("events/"):
-            fields = split_row(row) if "\\" in row else row.split("\t", _EVENT_DT + 1)
-            event_days.add(fields[_EVENT_DT])
+            event_days.add(split_row(row)[_EVENT_DT])
         yield path, row
 
 
@@ -287,7 +286,7 @@ def _summarize(warehouse: Warehouse, landing: list[LandingHour], args: list[str]
         for _, folder in warehouse.daily_partitions(dataset)
         for part in warehouse.part_files(folder)
     ]
-    as_of = max(h.label for h in _all_landed_hours(warehouse, landing))
+    as_of = _as_of(warehouse, landing)
     say("[3/3] summarize devices and members from %d daily files, as of %s" % (len(inputs), as_of))
     snapshot = report.day.isoformat()
     partitions = ["device_summary/dt=%s" % snapshot, "member_summary/dt=%s" % snapshot]
@@ -305,14 +304,11 @@ def _summarize(warehouse: Warehouse, landing: list[LandingHour], args: list[str]
     )
 
 
-def _all_landed_hours(warehouse: Warehouse, landing: list[LandingHour]) -> list[LandingHour]:
-    """This run's hours plus the already processed hours of the same day."""
+def _as_of(warehouse: Warehouse, landing: list[LandingHour]) -> str:
+    """The latest landing hour of the day processed so far (this run's included)."""
     day = landing[0].day
-    done = [
-        LandingHour(d, h, folder, ())
-        for d, h, folder in warehouse.landing_partitions("events", day, day)
-    ]
-    return done + landing
+    done = [hour for d, hour, _ in warehouse.landing_partitions("events", day, day)]
+    return "%sT%02d" % (day.isoformat(), max(done + [h.hour for h in landing]))
 
 
 def _publish(warehouse: Warehouse, output, partitions: list[str], report: PipelineReport) -> None:
