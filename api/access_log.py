@@ -1,7 +1,9 @@
 """One access log line per request: method, path, status and latency in ms.
 
 Logged at INFO on this module's logger (``api.access_log``); the query
-string and headers (so the API key) are never logged.
+string and headers (so the API key) are never logged. The method and path
+come from the client, so they are escaped (``api.log_text``): a path with
+an encoded line break cannot write a second, forged line.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
+
+from api.log_text import escape
 
 logger = logging.getLogger(__name__)
 
@@ -27,5 +31,6 @@ def _start() -> None:
 def _log(response: Response) -> Response:
     started = g.get("kickback_started")
     elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    logger.info("%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+    logger.info("%s %s %d %.1fms", escape(request.method), escape(request.path),
+                response.status_code, elapsed_ms)
     return response

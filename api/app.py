@@ -1,7 +1,8 @@
 """The application factory.
 
-Configuration: ``api.config.DEFAULTS``, then ``KICKBACK_*`` environment
-variables, then the mapping given to ``create_app``. Nothing connects here:
+Configuration: ``api.config.DEFAULTS``, then the API's ``KICKBACK_*``
+environment variables (``api.config.from_env``), then the mapping given to
+``create_app``. Nothing connects here:
 the HBase pool is created on the first request that needs it, unless one is
 injected as ``HBASE_POOL``.
 """
@@ -15,7 +16,7 @@ from typing import Any
 from flask import Flask
 
 from api import access_log, devices, docs, hbase, health, members, paging
-from api.config import DEFAULTS, normalize
+from api.config import DEFAULTS, from_env, normalize
 from api.errors import register_error_handlers
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the lookup API app from defaults, ``KICKBACK_*`` env, then ``config``."""
     app = Flask(__name__, static_folder=None)
     app.config.update(DEFAULTS)
-    app.config.from_prefixed_env("KICKBACK")
+    # Only the API's own keys, checked: not from_prefixed_env, which takes
+    # every KICKBACK_* variable raw (KICKBACK_HBASE_POOL=1 broke every request).
+    app.config.update(from_env())
     if config:
         app.config.update(config)
     normalize(app.config)

@@ -1,15 +1,19 @@
 """Configuration keys of the lookup API, their defaults and their checks.
 
 ``create_app`` layers: these defaults, then ``KICKBACK_*`` environment
-variables (``app.config.from_prefixed_env("KICKBACK")``, so
-``KICKBACK_HBASE_HOST`` sets ``HBASE_HOST``), then the explicit mapping it
-was given. ``normalize`` turns the layered values into the types the app
-uses and rejects values nothing could use.
+variables (``from_env``: ``KICKBACK_HBASE_HOST`` sets ``HBASE_HOST``; only
+the keys below, never ``HBASE_POOL``, and each checked as it is read), then
+the explicit mapping it was given. ``normalize`` turns the layered values
+into the types the app uses and rejects values nothing could use. Every
+error is one line naming the variable (or the key) and the rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+import ipaddress
+import os
+import re
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -39,41 +43,35 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 32 * 1024,
 }
 
-_POSITIVE_INTS = (
-    "HBASE_THRIFT_PORT",
-    "HBASE_TIMEOUT_MS",
-    "HBASE_POOL_SIZE",
-    "HBASE_BUCKETS",
-    "MAX_CONTENT_LENGTH",
-)
-_NON_NEGATIVE_INTS = ("HBASE_RETRY_AFTER_S", "DAILY_MAX_AGE_S")
+ENV_PREFIX = "KICKBACK_"
+
+# HBase table names (the same rule as kickback.config): an optional
+# namespace, then [A-Za-z0-9_.-] not starting with "." or "-".
+_HBASE_PREFIX = re.compile(r"(?:[A-Za-z0-9_]+:)?[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_HOST_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?")
 
 
 class ApiConfigError(ValueError):
     """An app config value that cannot be used."""
 
 
+def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The API's keys set as ``KICKBACK_<KEY>`` variables, coerced and checked."""
+    environ = os.environ if environ is None else environ
+    config = {}
+    for key, check in _CHECKS.items():
+        variable = ENV_PREFIX + key
+        if variable in environ:
+            config[key] = check(variable, environ[variable])
+    return config
+
+
 def normalize(config: MutableMapping[str, Any]) -> None:
     """Coerce the API's keys in place to their types; raise on bad values."""
-    for name in _POSITIVE_INTS + _NON_NEGATIVE_INTS:
-        config[name] = _integer(name, config[name], 1 if name in _POSITIVE_INTS else 0)
+    for key, check in _CHECKS.items():
+        config[key] = check(key, config[key])
     if config["HBASE_POOL_TIMEOUT_MS"] is None:
         config["HBASE_POOL_TIMEOUT_MS"] = config["HBASE_TIMEOUT_MS"]
-    config["HBASE_POOL_TIMEOUT_MS"] = _integer(
-        "HBASE_POOL_TIMEOUT_MS", config["HBASE_POOL_TIMEOUT_MS"], 1
-    )
-    if config["HBASE_THRIFT_PORT"] > 65535:
-        raise ApiConfigError("HBASE_THRIFT_PORT must be a TCP port")
-    if config["HBASE_BUCKETS"] > 256:
-        raise ApiConfigError("HBASE_BUCKETS must be at most 256")
-    config["HBASE_HOST"] = str(config["HBASE_HOST"])
-    config["HBASE_TABLE_PREFIX"] = str(config["HBASE_TABLE_PREFIX"])
-    config["API_KEYS"] = api_keys(config["API_KEYS"])
-    key = config["PAGE_TOKEN_KEY"]
-    if key is not None and not isinstance(key, bytes):
-        config["PAGE_TOKEN_KEY"] = str(key).encode("utf-8")
-    if config["PAGE_TOKEN_KEY"] == b"":
-        config["PAGE_TOKEN_KEY"] = None
 
 
 def api_keys(value: Any) -> tuple[str, ...]:
@@ -87,13 +85,90 @@ def api_keys(value: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def _integer(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool):
+def _integer(name: str, value: Any, low: int, high: int | None = None, rule: str | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ApiConfigError("%s must be an integer, got %r" % (name, value))
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ApiConfigError("%s must be an integer, got %r" % (name, value)) from None
     if number < low:
-        raise ApiConfigError("%s must be at least %d, got %d" % (name, low, number))
+        raise ApiConfigError("%s %s, got %d" % (name, rule or "must be at least %d" % low, number))
+    if high is not None and number > high:
+        raise ApiConfigError("%s %s, got %d" % (name, rule or "must be at most %d" % high, number))
     return number
+
+
+def _at_least(low: int) -> Callable[[str, Any], int]:
+    return lambda name, value: _integer(name, value, low)
+
+
+def _port(name: str, value: Any) -> int:
+    return _integer(name, value, 1, 65535, "must be a TCP port (1-65535)")
+
+
+def _buckets(name: str, value: Any) -> int:
+    return _integer(name, value, 1, 256)
+
+
+def _pool_timeout(name: str, value: Any) -> int | None:
+    # None: the same as HBASE_TIMEOUT_MS (filled in by normalize).
+    return None if value is None else _integer(name, value, 1)
+
+
+def _host(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ApiConfigError("%s must be a host name, got %r" % (name, value))
+    text = value
+    if not text:
+        raise ApiConfigError("%s must not be empty" % name)
+    if ":" in text:
+        try:
+            ipaddress.IPv6Address(text)
+            return text
+        except ValueError:
+            pass
+    elif _HOST_NAME.fullmatch(text):
+        return text
+    raise ApiConfigError("%s must be a host name or IP address (no scheme, port or spaces), got %r"
+                         % (name, text))
+
+
+def _table_prefix(name: str, value: Any) -> str:
+    # "" means no prefix (happybase table_prefix=None).
+    text = "" if value is None else str(value)
+    if text and not _HBASE_PREFIX.fullmatch(text):
+        raise ApiConfigError(
+            "%s must be an HBase table name: letters, digits, _ . - (not first: . or -), "
+            "optionally after a namespace and ':', got %r" % (name, text))
+    return text
+
+
+def _api_keys(name: str, value: Any) -> tuple[str, ...]:
+    return api_keys(value)
+
+
+def _page_token_key(name: str, value: Any) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        key = value
+    else:
+        key = str(value).encode("utf-8")
+    return key or None
+
+
+# What each key may hold; every key of DEFAULTS but HBASE_POOL (an object,
+# never read from the environment).
+_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "HBASE_HOST": _host,
+    "HBASE_THRIFT_PORT": _port,
+    "HBASE_TABLE_PREFIX": _table_prefix,
+    "HBASE_TIMEOUT_MS": _at_least(1),
+    "HBASE_POOL_SIZE": _at_least(1),
+    "HBASE_POOL_TIMEOUT_MS": _pool_timeout,
+    "HBASE_BUCKETS": _buckets,
+    "HBASE_RETRY_AFTER_S": _at_least(0),
+    "API_KEYS": _api_keys,
+    "PAGE_TOKEN_KEY": _page_token_key,
+    "DAILY_MAX_AGE_S": _at_least(0),
+    "MAX_CONTENT_LENGTH": _at_least(1),
+}

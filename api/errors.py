@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from api.hbase import HBaseUnavailable
+from api.log_text import escape
 from api.paging import BadPageToken
 from api.schemas.common import PROBLEM
 
@@ -101,7 +102,7 @@ def _bad_page_token(exc: BadPageToken) -> Response:
 
 
 def _hbase_unavailable(exc: HBaseUnavailable) -> Response:
-    logger.warning("503 on %s %s: %s", request.method, request.path, exc)
+    logger.warning("503 on %s %s: %s", escape(request.method), escape(request.path), exc)
     retry_after = str(current_app.config["HBASE_RETRY_AFTER_S"])
     detail = "%s; retry later." % str(exc).rstrip(".")
     return problem(503, detail, headers={"Retry-After": retry_after})
@@ -117,5 +118,5 @@ def _http_exception(exc: HTTPException) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.path)
+    logger.exception("unhandled error on %s %s", escape(request.method), escape(request.path))
     return problem(500, "The server could not answer; the error is logged.")

@@ -11,7 +11,9 @@ result afterwards, so a pooled connection is never held while processing.
 A connection that broke or that the Thrift server closed while idle fails
 with a transport or socket error: happybase then replaces it, and the call
 is repeated once. A second failure, a pool with no free connection in time,
-or any other Thrift error becomes ``HBaseUnavailable`` (503).
+or any other Thrift error becomes ``HBaseUnavailable`` (503). So does an
+answer in another protocol (an HTTP server, HiveServer2 or another Thrift
+service on HBASE_THRIFT_PORT): its message names the endpoint and the keys.
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from typing import Any, TypeVar
 import happybase
 from flask import current_app
 from happybase.pool import NoConnectionsAvailable
+from thriftpy2.protocol.exc import TProtocolException
 from thriftpy2.thrift import TException
 
-from hbase_schema.errors import TRANSIENT_ERRORS
+from hbase_schema.errors import TRANSIENT_ERRORS, CyProtocolError, reason, wrong_protocol
 
 logger = logging.getLogger(__name__)
 
 EXTENSION = "kickback_hbase"
 T = TypeVar("T")
-
 
 class HBaseUnavailable(Exception):
     """HBase did not answer; the request may be retried later."""
@@ -88,7 +90,12 @@ class HBase:
         for attempt in (1, 2):
             try:
                 with self.pool.connection(timeout=self.pool_timeout_s) as connection:
-                    return fetch(connection)
+                    try:
+                        return fetch(connection)
+                    except CyProtocolError as exc:
+                        # Not a TException, so happybase would pool the connection
+                        # again, unread garbage and all; as one it is replaced.
+                        raise TProtocolException(TProtocolException.INVALID_DATA, str(exc)) from exc
             except NoConnectionsAvailable as exc:
                 raise HBaseUnavailable(
                     "no HBase connection free within %d ms" % (self.pool_timeout_s * 1000)
@@ -102,6 +109,12 @@ class HBase:
                 logger.warning("HBase connection broke (%s: %s); retrying once",
                                type(exc).__name__, exc)
             except TException as exc:
+                if wrong_protocol(exc):
+                    raise HBaseUnavailable(
+                        "%s:%d does not answer as an HBase Thrift1 server (buffered transport, "
+                        "binary protocol: %s); check HBASE_HOST and HBASE_THRIFT_PORT"
+                        % (self.host, self.port, reason(exc))
+                    ) from exc
                 raise HBaseUnavailable("HBase failed the call (%s)" % type(exc).__name__) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 

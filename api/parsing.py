@@ -3,7 +3,8 @@
 Each helper loads through a marshmallow schema (unknown fields rejected)
 and raises ``InvalidInput`` (400 with per-field messages) on failure. A
 query parameter given more than once is passed on as a list, so a
-single-valued field rejects it instead of silently taking one value.
+single-valued field rejects it instead of silently taking one value. A
+body that is not JSON, or is nested too deeply to decode, is a 400 too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import BadRequest
 
 from api.errors import InvalidInput
 
@@ -32,7 +34,16 @@ def parse_query(schema: Schema) -> dict[str, Any]:
 
 def parse_body(schema: Schema) -> dict[str, Any]:
     """The JSON body (any content type), validated; 400 if not JSON, 413 if too large."""
-    return _load(schema, request.get_json(force=True), "body")
+    return _load(schema, _json_body(), "body")
+
+
+def _json_body() -> Any:
+    try:
+        return request.get_json(force=True)
+    except RecursionError:
+        # The decoder recurses once per level: a few thousand '[' exhaust the
+        # stack. That is bad input, not a fault of the server.
+        raise BadRequest("Failed to decode JSON object: nested too deeply.") from None
 
 
 def _load(schema: Schema, data: Any, where: str) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Lookup API: requests/s and latency at fixed concurrency, against raw happybase reads.
 
 The API runs under gunicorn (``kickback api serve``: the configured number
-of sync workers) on a free loopback port, reading the bench tables the
-HBase benchmark loaded (loaded here if it has not run). Load comes from
-separate processes (``bench.loadgen``: 2 processes x 4 threads = 8
-concurrent clients). For each endpoint:
+of gevent workers, connections kept alive) on a free loopback port,
+reading the bench tables the HBase benchmark loaded (loaded here if it has
+not run). Load comes from separate processes (``bench.loadgen``: 2
+processes x 4 threads = 8 concurrent clients, one kept-alive connection
+each). For each endpoint:
 
 - peak: closed loop at concurrency 8 for a fixed time;
 - yardstick: the same processes and threads doing, with raw happybase, the
@@ -32,6 +33,7 @@ from bench.child import python_env
 from bench.report import figure
 from bench.workspace import API_KEY, TABLE_PREFIX, Workspace, bench_settings
 from hbase_schema.reader import partition_files
+from kickback.commands.api import WORKER_CLASS
 from kickback.config import Settings
 from mapreduce import tsv
 
@@ -63,7 +65,7 @@ def run(settings: Settings, workspace: Workspace, scale: int, seconds: float, sa
     ids = member_ids(workspace.warehouse(label), MAX_IDS)
     port = api_server.free_port()
     env = {"KICKBACK_API_KEYS": API_KEY, "KICKBACK_HBASE_TABLE_PREFIX": TABLE_PREFIX}
-    say("starting the API (gunicorn, %d workers) on 127.0.0.1:%d" % (settings.api_workers, port))
+    say("starting the API (gunicorn, %d %s workers) on 127.0.0.1:%d" % (settings.api_workers, WORKER_CLASS, port))
     server = api_server.start(port, settings.api_workers, env, workspace.logs / "api.log")
     measured = {}
     try:
@@ -82,8 +84,8 @@ def run(settings: Settings, workspace: Workspace, scale: int, seconds: float, sa
             yard = measure(raw, seconds, workspace)
             half = measure(http, seconds, workspace, rate_per_s=max(1.0, peak["rps"] / 2))
             measured[api_op] = {"peak": peak, "raw": yard, "half": half}
-            say("  %s: %.0f req/s (p99 %.1f ms), raw %.0f req/s; at %.0f req/s p99 %.1f ms" % (
-                name, peak["rps"], peak["latency"].get("p99_ms", 0), yard["rps"],
+            say("  %s: %.0f req/s (p99 %.1f ms, %d connections), raw %.0f req/s; at %.0f req/s p99 %.1f ms" % (
+                name, peak["rps"], peak["latency"].get("p99_ms", 0), peak["connections"], yard["rps"],
                 half["target_rps"], half["latency"].get("p99_ms", 0)))
     finally:
         api_server.stop(server)
@@ -165,10 +167,12 @@ def _result(settings: Settings, label: str, id_count: int, seconds: float,
             "%s req/s at concurrency %d" % (name, CONCURRENCY), peak["rps"], "req/s",
             yardstick=raw_name, yardstick_value=raw["rps"], goal=THROUGHPUT_GOAL,
             note="API p50 %.1f ms, p99 %.1f ms at peak; raw p50 %.1f ms, p99 %.1f ms; errors %d/%d; "
-                 "gunicorn CPU %.1f ms per request (warm-up included)" % (
+                 "gunicorn CPU %.1f ms per request (warm-up included); %d HTTP connections opened "
+                 "for %d requests" % (
                 peak["latency"].get("p50_ms", 0), peak["latency"].get("p99_ms", 0),
                 raw["latency"].get("p50_ms", 0), raw["latency"].get("p99_ms", 0),
-                peak["errors"], raw["errors"], peak["server_cpu_ms_per_request"])))
+                peak["errors"], raw["errors"], peak["server_cpu_ms_per_request"],
+                peak["connections"], peak["requests"])))
         figures.append(figure(
             "%s p99 at half peak (%.0f req/s)" % (name, half["target_rps"]),
             half["latency"].get("p99_ms"), "ms", goal=P99_GOAL, goal_on="value",
@@ -178,17 +182,20 @@ def _result(settings: Settings, label: str, id_count: int, seconds: float,
         "benchmark": "api",
         "params": {"data": label, "concurrency": CONCURRENCY, "processes": PROCESSES,
                    "seconds": seconds, "warmup_s": WARMUP_S, "ids": id_count,
-                   "gunicorn_workers": settings.api_workers, "hbase_pool_size": settings.hbase_pool_size},
+                   "gunicorn_workers": settings.api_workers, "gunicorn_worker_class": WORKER_CLASS,
+                   "api_keepalive_s": settings.api_keepalive_s,
+                   "api_worker_connections": settings.api_worker_connections,
+                   "hbase_pool_size": settings.hbase_pool_size},
         "measured": measured,
         "figures": figures,
         "notes": [
-            "Load: %d load generator processes x %d threads (http.client; gunicorn's sync workers "
-            "close the connection after each response, so each request reconnects), %d random member "
+            "Load: %d load generator processes x %d threads (http.client, one kept-alive connection "
+            "per thread), %d random member "
             "ids with a summary, %.0f s per measurement after %.0f s of warm-up; the raw yardstick "
             "uses the same processes and threads, one happybase connection per thread." % (
                 PROCESSES, CONCURRENCY // PROCESSES, id_count, seconds, WARMUP_S),
-            "gunicorn runs %d sync workers (api_workers) with an HBase pool of %d each; load "
-            "generator, API, Thrift server and HBase share the machine's cores." % (
-                settings.api_workers, settings.hbase_pool_size),
+            "gunicorn runs %d %s workers (api_workers; keep-alive %d s) with an HBase pool of %d "
+            "each; load generator, API, Thrift server and HBase share the machine's cores." % (
+                settings.api_workers, WORKER_CLASS, settings.api_keepalive_s, settings.hbase_pool_size),
         ],
     }

@@ -2,6 +2,7 @@
 
 ``python -m bench.loadgen`` reads a JSON spec on stdin and prints one JSON
 result line. Each thread owns one connection (``http.client`` to the API,
+kept alive across requests and reopened only when the server closes it,
 or a ``happybase.Connection`` for the raw-HBase yardstick) and runs one
 operation in a loop: warm up until ``start_at`` (a wall-clock time shared
 by every process of a measurement), then measure for ``duration_s``. A
@@ -10,7 +11,9 @@ request counts when it finishes inside the window. Closed loop by default
 each thread sends on a fixed schedule and latency is measured from the
 scheduled send time, so a slow server is not hidden by late sending.
 Bounded in time (the window) and count (``max_requests``); traffic only to
-the spec's host, which the benchmark sets to 127.0.0.1.
+the spec's host, which the benchmark sets to 127.0.0.1. The result counts
+the connections opened (warm-up included): with keep-alive that is one
+per thread, with a server that closes after every response one per request.
 """
 
 from __future__ import annotations
@@ -52,9 +55,10 @@ def merge(results: Sequence[dict[str, Any]], duration_s: float) -> dict[str, Any
     requests = sum(result["requests"] for result in results)
     errors = sum(result["errors"] for result in results)
     samples = [s for result in results for s in result.get("error_samples", [])][:MAX_ERROR_SAMPLES]
+    connections = sum(result.get("connections", 0) for result in results)
     return {"requests": requests, "errors": errors, "error_samples": samples,
             "duration_s": duration_s, "rps": requests / duration_s if duration_s > 0 else 0.0,
-            "latencies_ms": latencies}
+            "connections": connections, "latencies_ms": latencies}
 
 
 def choose_ids(ids: Sequence[str], rng: random.Random, count: int) -> list[str]:
@@ -62,13 +66,24 @@ def choose_ids(ids: Sequence[str], rng: random.Random, count: int) -> list[str]:
     return rng.sample(list(ids), min(count, len(ids)))
 
 
+class _CountingConnection(http.client.HTTPConnection):
+    """An ``HTTPConnection`` that counts how often it opened a socket."""
+
+    opened = 0
+
+    def connect(self) -> None:
+        """Open the socket, and count it."""
+        self.opened += 1
+        super().connect()
+
+
 class _HttpClient:
     """One keep-alive connection to the API (reconnected after a close or error)."""
 
     def __init__(self, spec: dict[str, Any]):
         http_spec = spec["http"]
-        self._connection = http.client.HTTPConnection(http_spec["host"], http_spec["port"],
-                                                      timeout=http_spec.get("timeout_s", 10))
+        self._connection = _CountingConnection(http_spec["host"], http_spec["port"],
+                                               timeout=http_spec.get("timeout_s", 10))
         self._headers = {"Authorization": "Bearer %s" % http_spec["api_key"]}
         self._op = spec["op"]
         self._batch = spec.get("batch_size", 20)
@@ -96,6 +111,11 @@ class _HttpClient:
             return "HTTP %d on %s %s" % (response.status, method, path.split("/")[1])
         return None
 
+    @property
+    def connections(self) -> int:
+        """Connections opened so far."""
+        return self._connection.opened
+
     def close(self) -> None:
         """Close the connection."""
         self._connection.close()
@@ -120,6 +140,7 @@ class _HBaseClient:
         self._page = spec.get("page_size", 30)
         self._summary = self._connection.table("member_summary")
         self._daily = self._connection.table("member_daily")
+        self.connections = 1
 
     def request(self, ids: Sequence[str], rng: random.Random) -> str | None:
         """One raw read; None when it succeeded, else what went wrong."""
@@ -169,7 +190,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     end_at = start_at + float(spec["duration_s"])
     max_requests = int(spec.get("max_requests", 1_000_000))
     lock = threading.Lock()
-    totals = {"requests": 0, "errors": 0, "error_samples": [], "latencies_ms": []}
+    totals = {"requests": 0, "errors": 0, "error_samples": [], "latencies_ms": [], "connections": 0}
 
     def worker(index: int) -> None:
         rng = random.Random(int(spec.get("seed", 1)) * 1000 + index)
@@ -202,6 +223,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         finally:
             client.close()
         with lock:
+            totals["connections"] += client.connections
             totals["requests"] += len(latencies)
             totals["errors"] += len(errors)
             totals["error_samples"] += errors[:MAX_ERROR_SAMPLES]

@@ -27,8 +27,26 @@ SUBCOMMANDS = {
 }
 
 
+class ConfigProblem(click.ClickException):
+    """A setting that cannot be used: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo("kickback: configuration error: %s" % self.format_message(), err=True, file=file)
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use.
+
+    A ``ConfigError`` from any subcommand ends as a ``ConfigProblem``.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(SUBCOMMANDS)
@@ -55,7 +73,7 @@ def main(ctx: click.Context, verbose: int) -> None:
     try:
         ctx.obj = Settings.load()
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None
 
 
 def run() -> None:

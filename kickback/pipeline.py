@@ -24,7 +24,6 @@ import datetime as dt
 import logging
 import shutil
 import time
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,9 @@ from typing import Callable, Iterable
 from mrjob.step import StepFailedException
 
 from kickback.config import Settings
-from kickback.landing import LandingHour, check_files, find_hours
+from kickback import scratch
+from kickback.landing import LandingHour, check_files, find_landing
+from kickback.lock import LockHeld, WarehouseLock
 from kickback.runners import runner_args
 from kickback.warehouse import Warehouse
 from mapreduce.device_log import REJECT_REASONS
@@ -74,6 +75,10 @@ class PipelineReport:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     input_bytes: int = 0
+    # Landing entries not read, each "path: why".
+    ignored: list[str] = field(default_factory=list)
+    # Leftovers of killed runs removed before this run started.
+    cleaned: list[str] = field(default_factory=list)
 
     @property
     def lines_read(self) -> int:
@@ -87,8 +92,13 @@ def run_pipeline(
     input_root: Path | None = None,
     runner: str | None = None,
     say: Say = logger.info,
+    wait: bool = False,
 ) -> PipelineReport:
-    """Process one landing day (or some of its hours) end to end."""
+    """Process one landing day (or some of its hours) end to end.
+
+    The run holds the warehouse's lock throughout (``wait``: wait for a
+    run that holds it instead of refusing).
+    """
     runner = runner or settings.runner
     if runner in REMOTE_STORAGE_RUNNERS:
         raise PipelineError(
@@ -96,17 +106,42 @@ def run_pipeline(
             "with the tasks, which %s nodes cannot read; run the jobs there by hand as "
             "docs/clusters.md shows" % runner
         )
-    landing = find_hours(Path(input_root or settings.landing_dir), day, hours)
+    landing_root = Path(input_root or settings.landing_dir).resolve()
     warehouse = Warehouse(settings.warehouse_dir)
-    report = PipelineReport(day, [h.hour for h in landing])
-    scratch = Path(settings.var_dir).resolve() / "tmp" / ("run-" + uuid.uuid4().hex[:12])
-    scratch.mkdir(parents=True)
+    _check_roots(landing_root, warehouse.root)
+    try:
+        with WarehouseLock(warehouse.root, wait=wait, say=say):
+            return _run_locked(settings, warehouse, landing_root, day, hours, runner, say)
+    except LockHeld as exc:
+        raise PipelineError(str(exc)) from None
+
+
+def _check_roots(landing_root: Path, warehouse_root: Path) -> None:
+    """A landing inside the warehouse (or the reverse) would mix raw and derived files."""
+    for inner, outer, what in ((landing_root, warehouse_root, "the landing is inside the warehouse"),
+                               (warehouse_root, landing_root, "the warehouse is inside the landing")):
+        if inner == outer or outer in inner.parents:
+            raise PipelineError("%s (%s, %s): keep them apart" % (what, landing_root, warehouse_root))
+
+
+def _run_locked(settings: Settings, warehouse: Warehouse, landing_root: Path, day: dt.date,
+                hours: list[int] | None, runner: str, say: Say) -> PipelineReport:
+    cleaned = [str(path) for path in scratch.remove(warehouse.leftovers() + scratch.dead_scratch(settings.var_dir))]
+    for path in cleaned:
+        say("cleaned %s (left by a run that did not finish)" % path)
+    found = find_landing(landing_root, day, hours)
+    landing = found.hours
+    report = PipelineReport(day, [h.hour for h in landing], ignored=[str(item) for item in found.ignored],
+                            cleaned=cleaned)
+    for item in report.ignored:
+        say("ignored %s" % item)
+    workdir = scratch.make_scratch(settings.var_dir)
     try:
         started = time.monotonic()
         report.input_bytes = check_files(landing)
         say("checked %d files (%.1f MB) of %d landing hours"
             % (sum(len(h.files) for h in landing), report.input_bytes / 1e6, len(landing)))
-        base_args = _job_args(settings, runner, scratch)
+        base_args = _job_args(settings, runner, workdir)
         _validate(warehouse, landing, base_args, runner, report, say)
         report.seconds["validate"] = time.monotonic() - started
         started = time.monotonic()
@@ -117,16 +152,16 @@ def run_pipeline(
         report.seconds["summarize"] = time.monotonic() - started
         _write_manifest(warehouse, landing, report)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
-def _job_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
-    args = runner_args(settings, runner, scratch)
+def _job_args(settings: Settings, runner: str, workdir: Path) -> list[str]:
+    args = runner_args(settings, runner, workdir)
     if runner != "inline":
         # Tasks import the pure modules the jobs use from this zip, so they
         # need no installed copy of the project (cluster nodes have none).
-        args += ["--py-files", str(_package_zip(scratch))]
+        args += ["--py-files", str(_package_zip(workdir))]
     return args
 
 
@@ -143,10 +178,10 @@ def _inputs(paths, runner: str) -> list[str]:
     return names
 
 
-def _package_zip(scratch: Path) -> Path:
+def _package_zip(workdir: Path) -> Path:
     """The ``mapreduce`` package as a zip for task nodes' PYTHONPATH."""
     package = Path(__file__).resolve().parent.parent / "mapreduce"
-    target = scratch / "kickback-mapreduce.zip"
+    target = workdir / "kickback-mapreduce.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for source in sorted(package.glob("*.py")):
             archive.write(source, "mapreduce/" + source.name)
@@ -155,6 +190,9 @@ def _package_zip(scratch: Path) -> Path:
 
 def _run_job(job_class, args: list[str], inputs: list[str], stage: str, consume):
     """Run one job and stream its output into ``consume(counters, output)``."""
+    if not inputs:
+        # mrjob reads standard input when given no input: never let it.
+        raise PipelineError("%s job has no inputs (a bug of the driver)" % stage)
     job = job_class(args + inputs)
     try:
         with job.make_runner() as runner:
@@ -191,14 +229,21 @@ def _validate(warehouse: Warehouse, landing: list[LandingHour], args: list[str],
     say("[1/3] validate + dedupe: %d raw files, %d prior event files" % (len(raw), len(prior)))
     staging = warehouse.staging()
     event_days: set[str] = set()
+    partitions = [
+        "%s/dt=%s/hour=%02d" % (dataset, hour.day.isoformat(), hour.hour)
+        for dataset in ("events", "quarantine") for hour in landing
+    ]
 
     def check_and_stage(counters, output):
         report.counters = _check_accounting(counters)
         return staging.write_lines(_collect_event_days(output, event_days))
 
+    prior_args = ["--prior-events", _inputs([warehouse.root / "events"], runner)[0]]
     try:
         _, counts = _run_job(
-            MRValidateEvents, args, _inputs(raw + prior, runner), "validate", check_and_stage)
+            MRValidateEvents, args + prior_args, _inputs(raw + prior, runner), "validate",
+            check_and_stage)
+        check_partitions(counts, partitions, "validate")
         valid, rejected = report.counters["valid"], _rejected_total(report.counters)
         written_events = sum(n for path, n in counts.items() if path.startswith("events/"))
         written_rejects = sum(n for path, n in counts.items() if path.startswith("quarantine/"))
@@ -207,10 +252,7 @@ def _validate(warehouse: Warehouse, landing: list[LandingHour], args: list[str],
                 "output does not match counters: %d event rows for %d valid, %d quarantine rows for %d rejected"
                 % (written_events, valid, written_rejects, rejected)
             )
-        staging.publish(
-            "%s/dt=%s/hour=%02d" % (dataset, hour.day.isoformat(), hour.hour)
-            for dataset in ("events", "quarantine") for hour in landing
-        )
+        staging.publish(partitions)
     finally:
         staging.discard()
     report.event_days = sorted(event_days)
@@ -218,6 +260,14 @@ def _validate(warehouse: Warehouse, landing: list[LandingHour], args: list[str],
     say("      read %d lines: %d valid, %d duplicate, %d rejected"
         % (report.counters["read"], report.counters["valid"], report.counters["duplicate"],
            _rejected_total(report.counters)))
+
+
+def check_partitions(counts: dict[str, int], expected: Iterable[str], stage: str) -> None:
+    """PipelineError unless a stage wrote rows only into the partitions it publishes."""
+    unexpected = set(counts) - set(expected)
+    if unexpected:
+        raise PipelineError("%s job wrote unexpected partitions: %s (nothing published)"
+                            % (stage, ", ".join(sorted(unexpected))))
 
 
 def _check_accounting(counters: dict[tuple[str, str], int]) -> dict[str, int]:
@@ -290,6 +340,10 @@ def _summarize(warehouse: Warehouse, landing: list[LandingHour], args: list[str]
     say("[3/3] summarize devices and members from %d daily files, as of %s" % (len(inputs), as_of))
     snapshot = report.day.isoformat()
     partitions = ["device_summary/dt=%s" % snapshot, "member_summary/dt=%s" % snapshot]
+    if not inputs:
+        say("      no daily rollups yet: empty snapshots")
+        _publish(warehouse, None, partitions, report)
+        return
 
     def check_and_publish(counters, output):
         bad = sum(n for (group, name), n in counters.items()
@@ -314,10 +368,8 @@ def _as_of(warehouse: Warehouse, landing: list[LandingHour]) -> str:
 def _publish(warehouse: Warehouse, output, partitions: list[str], report: PipelineReport) -> None:
     staging = warehouse.staging()
     try:
-        counts = staging.write_lines(output)
-        unexpected = set(counts) - set(partitions)
-        if unexpected:
-            raise PipelineError("job wrote unexpected partitions: %s" % ", ".join(sorted(unexpected)))
+        counts = staging.write_lines(output) if output is not None else {}
+        check_partitions(counts, partitions, "roll up or summarize")
         staging.publish(partitions)
     finally:
         staging.discard()

@@ -73,6 +73,19 @@ class Warehouse:
                 found.append((day, day_dir))
         return found
 
+    def leftovers(self) -> list[Path]:
+        """What killed runs left: staging folders (with their ``.old`` halves)
+        and half-written manifests. Remove them only while holding the
+        warehouse lock (``kickback.lock``), which proves no run uses them."""
+        found = []
+        staging = self.root / "_staging"
+        if staging.is_dir():
+            found += sorted(staging.iterdir())
+        runs = self.root / "_runs"
+        if runs.is_dir():
+            found += sorted(runs.glob("*.tmp"))
+        return found
+
     def staging(self) -> "Staging":
         """A private folder for one run's new partitions."""
         return Staging(self, self.root / "_staging" / uuid.uuid4().hex)
@@ -86,6 +99,17 @@ class Warehouse:
             return json.loads(self.manifest_path(day).read_text())
         except FileNotFoundError:
             return {}
+
+    def recent_manifests(self, count: int) -> list[tuple[dt.date, dict]]:
+        """The run manifests of the ``count`` latest landing days, newest first."""
+        found = []
+        for path in sorted((self.root / "_runs").glob("dt=*.json"), reverse=True)[:count]:
+            try:
+                day = dt.date.fromisoformat(path.name[3:-5])
+                found.append((day, json.loads(path.read_text())))
+            except (ValueError, OSError):
+                continue
+        return found
 
     def write_manifest(self, day: dt.date, manifest: dict) -> Path:
         """Write a landing day's run manifest atomically."""

@@ -2,9 +2,11 @@
 
 Input: raw landing files (``.../dt=YYYY-MM-DD/hour=HH/*.jsonl[.gz]``) of one
 or more landing hours, and optionally the ``events`` dataset files of earlier
-landing hours (their paths contain ``PRIOR_EVENTS_MARKER``), whose event_ids
-are already taken. Pass only earlier hours as prior events: re-running an
-hour with its own earlier output as input would call all of it duplicate.
+landing hours, whose event_ids are already taken. ``--prior-events`` names
+the folder (path or URI) that holds those: an input under it is a prior
+events file, any other input is raw, whatever its name looks like. Pass only
+earlier hours as prior events: re-running an hour with its own earlier
+output as input would call all of it duplicate.
 
 Output: ``RawProtocol`` lines ``<dataset path>\\t<TSV row>`` where the dataset
 path is ``events/dt=.../hour=...`` or ``quarantine/dt=.../hour=...`` (the
@@ -57,8 +59,6 @@ from mapreduce.device_log import (
 
 logger = logging.getLogger(__name__)
 
-# Inputs whose path contains this are prior accepted events, not raw landings.
-PRIOR_EVENTS_MARKER = "/events/dt="
 INPUT_FILE_JOBCONF = "mapreduce.map.input.file"
 
 # Quarantine records are spread over this many reduce keys per source file.
@@ -85,10 +85,10 @@ class _InputFile:
 
     __slots__ = ("events_path", "is_prior", "landing_start_ms", "name", "path", "quarantine_path")
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, prior_root: str | None):
         self.path = path
         self.name = landing_source_name(path)
-        self.is_prior = PRIOR_EVENTS_MARKER in path
+        self.is_prior = prior_root is not None and path_key(path).startswith(prior_root)
         if self.is_prior:
             return
         dt, hour = landing_hour_from_path(path)
@@ -105,8 +105,20 @@ class MRValidateEvents(MRJob):
     INTERNAL_PROTOCOL = OrjsonProtocol
     OUTPUT_PROTOCOL = RawProtocol
 
+    def configure_args(self):
+        """Add --prior-events."""
+        super().configure_args()
+        self.add_passthru_arg(
+            "--prior-events",
+            dest="prior_events",
+            default=None,
+            help="Folder (path or URI) of the events dataset: inputs under it are prior events.",
+        )
+
     def mapper_init(self):
         """Start this task's counters and input-file cache."""
+        prior = self.options.prior_events
+        self._prior_root = path_key(prior).rstrip("/") + "/" if prior else None
         self._counts = Counter()
         self._file = None
 
@@ -187,12 +199,28 @@ class MRValidateEvents(MRJob):
                 "no input file name in the task environment (%s); "
                 "run on files, not stdin" % INPUT_FILE_JOBCONF
             )
-        return _InputFile(path)
+        return _InputFile(path, self._prior_root)
 
     def _flush_counters(self):
         for (group, name), amount in sorted(self._counts.items()):
             self.increment_counter(group, name, amount)
         self._counts.clear()
+
+
+def path_key(path: str) -> str:
+    """A path or URI in one spelling: ``file:`` dropped, slashes collapsed.
+
+    Runners name one file differently: ``/w/a`` (inline, local),
+    ``file:/w/a`` or ``file:///w/a`` (Hadoop), ``hdfs://nn:8020/w/a``.
+    """
+    scheme, sep, rest = path.partition("://")
+    if sep and scheme != "file":
+        return "%s://%s" % (scheme, rest)
+    if path.startswith("file:"):
+        path = path[len("file:"):]
+    while "//" in path:
+        path = path.replace("//", "/")
+    return path
 
 
 def _copy_order(value: list) -> tuple:

@@ -16,7 +16,7 @@ from stack import conf, hadoop, jars, process
 from stack.errors import StackError
 from stack.java import check_java, find_java
 from stack.paths import StackPaths
-from stack.services import Service, define, probe_hadoop, service_env
+from stack.services import Readiness, Service, define, probe_stack_hadoop, service_env
 
 if TYPE_CHECKING:
     from kickback.config import Settings
@@ -35,6 +35,8 @@ class ServiceStatus:
     pid: int | None
     answers: bool
     log: Path
+    # What the readiness probe saw (why it is not ready, or what it proved).
+    detail: str = ""
 
 
 def prepare(settings: "Settings", say: Say = logger.info) -> tuple[StackPaths, Path]:
@@ -68,8 +70,10 @@ def up(settings: "Settings", say: Say = logger.info) -> list[ServiceStatus]:
     _ensure_started(services["thrift"], paths, say)
     _wait_answers(services["thrift"], paths, settings.start_timeout_s, say)
     _wait_answers(services["hive"], paths, settings.start_timeout_s, say)
-    if not probe_hadoop(paths.hadoop_bin):
-        raise StackError("the hadoop launcher %s does not run; try it by hand" % paths.hadoop_bin)
+    hadoop_ready = probe_stack_hadoop(paths)
+    if not hadoop_ready:
+        raise StackError("the hadoop launcher %s does not work: %s; try it by hand"
+                         % (paths.hadoop_bin, hadoop_ready.detail))
     paths.ready_marker.write_text("ready\n")
     return status(settings)
 
@@ -93,19 +97,22 @@ def _wait_answers(service: Service, paths: StackPaths, timeout_s: int, say: Say)
     pid_file = paths.pid_file(service.name)
     log = paths.log_file(service.name)
 
+    last = [Readiness(False, "not probed")]
+
     def ready() -> bool:
         if process.running_pid(pid_file) is None:
             raise StackError(
                 "%s exited during start; see its log: %s%s" % (service.name, log, _last_error(log))
             )
-        return service.probe()
+        last[0] = service.probe()
+        return last[0].ready
 
     if not process.wait_for(ready, timeout_s, interval=1.0):
         raise StackError(
-            "%s did not answer within %d s; see its log: %s%s"
-            % (service.name, timeout_s, log, _last_error(log))
+            "%s did not answer within %d s (%s); see its log: %s%s"
+            % (service.name, timeout_s, last[0].detail, log, _last_error(log))
         )
-    say("%s answers on %s" % (service.name, service.endpoint))
+    say("%s answers on %s: %s" % (service.name, service.endpoint, last[0].detail))
 
 
 def _last_error(log: Path) -> str:
@@ -134,18 +141,21 @@ def down(settings: "Settings", say: Say = logger.info) -> list[str]:
 
 
 def status(settings: "Settings") -> list[ServiceStatus]:
-    """Each service, its endpoint, its recorded pid and whether it answers."""
+    """Each service, its endpoint, its recorded pid and whether it is ready (and why not)."""
     paths = StackPaths.under(settings.stack_dir)
     java = find_java()
     rows = []
     for service in define(settings, paths, java).values():
         pid = process.running_pid(paths.pid_file(service.name))
+        readiness = service.probe()
         rows.append(ServiceStatus(
-            service.name, service.endpoint, pid, service.probe(), paths.log_file(service.name),
+            service.name, service.endpoint, pid, readiness.ready, paths.log_file(service.name),
+            readiness.detail,
         ))
+    hadoop_ready = probe_stack_hadoop(paths)
     rows.append(ServiceStatus(
         "hadoop", "streaming launcher %s" % paths.hadoop_bin, None,
-        probe_hadoop(paths.hadoop_bin), paths.logs,
+        hadoop_ready.ready, paths.logs, hadoop_ready.detail,
     ))
     return rows
 

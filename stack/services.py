@@ -2,22 +2,65 @@
 
 A service is data: a name, the endpoint it answers on, the command that
 starts it and the probe that says it answers. ``stack.control`` runs them.
+
+A probe answers ``Readiness``: ready only when a client could use the
+service now, and otherwise why not.
+
+- hbase: its three ports accept connections and, since the JVM last
+  started, the master logged "Master has completed initialization" (it
+  logs that only once hbase:meta and the system tables are online; until
+  then every client call fails with PleaseHoldException).
+- thrift: through the Thrift1 server, the probe creates the table
+  ``kickback_stack_probe`` (one family ``p``, one version) if it is
+  missing, writes a fresh token into row ``probe`` and reads it back.
+- hive: a session opens (PyHive runs ``USE default``, so the metastore
+  answers) and ``SELECT 1`` returns 1.
+- hadoop: the launcher prints its version, its file system shell
+  (``hadoop fs -test -d``) runs with the stack's configuration, and the
+  streaming jar is there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from hbase_schema.errors import reason
+from stack.hadoop import streaming_jar
 from stack.java import JDK17_FLAGS
 from stack.paths import StackPaths
 from stack.process import port_open
 
 if TYPE_CHECKING:
     from kickback.config import Settings
+
+
+# The table the Thrift probe creates, writes and reads (no table prefix).
+PROBE_TABLE = "kickback_stack_probe"
+_PROBE_ROW = b"probe"
+_PROBE_COLUMN = b"p:token"
+
+# What the HBase master logs (log4j2 at INFO, see stack.conf) when its JVM
+# starts and when it can serve clients.
+_MASTER_STARTING = b"STARTING service HMaster"
+_MASTER_INITIALISED = b"Master has completed initialization"
+_LOG_TAIL_BYTES = 8 << 20
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A probe's answer: ready or not, and what it saw."""
+
+    ready: bool
+    detail: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ready
 
 
 @dataclass(frozen=True)
@@ -28,7 +71,7 @@ class Service:
     endpoint: str
     ports: tuple[int, ...]
     argv: tuple[str, ...]
-    probe: Callable[[], bool]
+    probe: Callable[[], Readiness]
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -45,50 +88,128 @@ def hbase_argv(settings: "Settings", paths: StackPaths, java: Path, main: tuple[
     )
 
 
-def probe_thrift(host: str, port: int, timeout_ms: int = 5000) -> bool:
-    """Whether the HBase Thrift1 server answers a table listing."""
-    import happybase  # the stack only needs it when probing
-
-    if not port_open(host, port):
-        return False
+def probe_hbase(ports: Sequence[int], log_file: Path) -> Readiness:
+    """Whether HBase's ports are open and its master finished initialising since it started."""
+    closed = [port for port in ports if not port_open("127.0.0.1", port)]
+    if closed:
+        return Readiness(False, "port %s not open yet" % ", ".join(map(str, closed)))
+    initialised = None
     try:
-        connection = happybase.Connection(host, port, timeout=timeout_ms, autoconnect=False)
-        connection.open()
-        try:
-            connection.tables()
-        finally:
+        with open(log_file, "rb") as log:
+            # The log grows over restarts; the last start is near its end.
+            size = log.seek(0, os.SEEK_END)
+            log.seek(max(0, size - _LOG_TAIL_BYTES))
+            for line in log:
+                if _MASTER_STARTING in line:
+                    initialised = False
+                elif _MASTER_INITIALISED in line and initialised is not None:
+                    initialised = True
+    except OSError as exc:
+        return Readiness(False, "cannot read the master's log %s (%s)" % (log_file, exc.strerror or exc))
+    if initialised is None:
+        return Readiness(False, "the master has not logged its start in %s" % log_file)
+    if not initialised:
+        return Readiness(False, "the master is still initialising (hbase:meta and system tables)")
+    return Readiness(True, "master initialised")
+
+
+def probe_thrift(host: str, port: int, timeout_ms: int = 5000,
+                 connect: Callable[[], Any] | None = None) -> Readiness:
+    """Whether a table can be created, written and read through the Thrift1 server."""
+    if connect is None:
+        def connect() -> Any:
+            import happybase  # the stack only needs it when probing
+
+            connection = happybase.Connection(host, port, timeout=timeout_ms, autoconnect=False)
+            connection.open()
+            return connection
+    try:
+        connection = connect()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+        return Readiness(False, "cannot connect to %s:%d (%s)" % (host, port, reason(exc)))
+    try:
+        return _round_trip(connection)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+        return Readiness(False, "%s round trip failed (%s)" % (PROBE_TABLE, reason(exc)))
+    finally:
+        with contextlib.suppress(Exception):
             connection.close()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not answering yet"
-        return False
 
 
-def probe_hive(host: str, port: int, auth: str, username: str) -> bool:
-    """Whether the HiveServer2 endpoint runs a trivial query."""
-    from pyhive import hive  # the stack only needs it when probing
+def _round_trip(connection: Any) -> Readiness:
+    import happybase  # noqa: F401  (registers Hbase_thrift)
+    from Hbase_thrift import AlreadyExists
 
+    if PROBE_TABLE.encode() not in connection.tables():
+        try:
+            connection.create_table(PROBE_TABLE, {"p": {"max_versions": 1}})
+        except AlreadyExists:
+            pass  # another probe made it in between
+    table = connection.table(PROBE_TABLE)
+    token = uuid.uuid4().hex.encode()
+    table.put(_PROBE_ROW, {_PROBE_COLUMN: token})
+    got = table.row(_PROBE_ROW, columns=[_PROBE_COLUMN]).get(_PROBE_COLUMN)
+    if got != token:
+        return Readiness(False, "wrote %r to %s but read back %r" % (token, PROBE_TABLE, got))
+    return Readiness(True, "created, wrote and read %s" % PROBE_TABLE)
+
+
+def probe_hive(host: str, port: int, auth: str, username: str,
+               connect: Callable[..., Any] | None = None) -> Readiness:
+    """Whether the HiveServer2 endpoint opens a session and runs ``SELECT 1``."""
+    if connect is None:
+        from pyhive import hive  # the stack only needs it when probing
+
+        connect = hive.connect
+    # Thrift logs every refused connect at ERROR level: ask the port first.
     if not port_open(host, port):
-        return False
+        return Readiness(False, "port %d not open yet" % port)
     try:
-        connection = hive.connect(host=host, port=port, auth=auth, username=username)
+        connection = connect(host=host, port=port, auth=auth, username=username)
         try:
             cursor = connection.cursor()
             cursor.execute("SELECT 1")
-            return cursor.fetchall() == [(1,)]
+            rows = cursor.fetchall()
         finally:
             connection.close()
-    except Exception:  # noqa: BLE001 - any failure means "not answering yet"
-        return False
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+        return Readiness(False, "no session on %s:%d (%s)" % (host, port, reason(exc)))
+    if rows != [(1,)]:
+        return Readiness(False, "SELECT 1 returned %r" % (rows,))
+    return Readiness(True, "SELECT 1 ran")
 
 
-def probe_hadoop(hadoop_bin: Path) -> bool:
-    """Whether the ``hadoop`` launcher reports a version."""
-    if not hadoop_bin.exists():
-        return False
-    result = subprocess.run(
-        [str(hadoop_bin), "version"], capture_output=True, text=True, timeout=60, check=False
+def probe_hadoop(hadoop_bin: Path, jar: Path, fs_dir: Path, timeout_s: float = 120) -> Readiness:
+    """Whether the ``hadoop`` launcher reports a version and its ``fs`` shell runs."""
+    if not jar.is_file():
+        return Readiness(False, "no hadoop streaming jar at %s" % jar)
+    checks = (
+        (["version"], lambda out: out.startswith("Hadoop ")),
+        (["fs", "-test", "-d", str(fs_dir)], lambda out: True),
     )
-    return result.returncode == 0 and result.stdout.startswith("Hadoop ")
+    for args, output_ok in checks:
+        command = "%s %s" % (hadoop_bin, " ".join(args))
+        try:
+            result = subprocess.run([str(hadoop_bin), *args], capture_output=True, text=True,
+                                    timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            return Readiness(False, "`%s` did not finish within %d s" % (command, timeout_s))
+        except OSError as exc:
+            return Readiness(False, "`%s` cannot run (%s)" % (command, exc.strerror or exc))
+        if result.returncode != 0 or not output_ok(result.stdout):
+            said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+            return Readiness(False, "`%s` failed (exit %d%s)" % (
+                command, result.returncode, ": " + said[-1][:200] if said else ""))
+    return Readiness(True, "version and fs ran")
+
+
+def probe_stack_hadoop(paths: StackPaths) -> Readiness:
+    """``probe_hadoop`` for the stack's launcher and jars."""
+    try:
+        jar = streaming_jar(sorted(paths.jars("hadoop").glob("*.jar")))
+    except FileNotFoundError as exc:
+        return Readiness(False, str(exc))
+    return probe_hadoop(paths.hadoop_bin, jar, paths.root)
 
 
 def spark_home() -> Path:
@@ -106,9 +227,9 @@ def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Ser
         % (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
         ports=(settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
         argv=hbase_argv(settings, paths, java, ("org.apache.hadoop.hbase.master.HMaster", "start"), settings.hbase_heap),
-        probe=lambda: all(
-            port_open("127.0.0.1", port)
-            for port in (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port)
+        probe=lambda: probe_hbase(
+            (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
+            paths.log_file("hbase"),
         ),
     )
     thrift = Service(

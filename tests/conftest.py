@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, settings as hypothesis_settings
 
@@ -23,3 +25,13 @@ def tmp_settings(tmp_path) -> Settings:
         landing_dir=tmp_path / "landing",
         warehouse_dir=tmp_path / "warehouse",
     )
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No KICKBACK_* variables but a private var dir; returns monkeypatch to set more."""
+    for name in list(os.environ):
+        if name.startswith("KICKBACK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KICKBACK_VAR_DIR", str(tmp_path / "var"))
+    return monkeypatch

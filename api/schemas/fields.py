@@ -5,17 +5,28 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
-# Id alphabets of the device-log contract (spec/device-log-v1.md).
+# Id alphabets of the device-log contract (spec/device-log-v1.md). Anchored
+# for the OpenAPI document (ECMA-262 patterns are unanchored); validation
+# uses FullMatch, since Python's "$" also matches before a final newline.
 MEMBER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+
+class FullMatch(validate.Regexp):
+    """A ``Regexp`` that must match the whole value (``re.fullmatch``), not a prefix."""
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 def member_id(**kwargs: Any) -> fields.String:
     """A member id field: 1-64 chars of [A-Za-z0-9_-]."""
     return fields.String(
-        validate=validate.Regexp(
+        validate=FullMatch(
             MEMBER_ID_PATTERN, error="Not a member id: 1-64 characters of A-Z a-z 0-9 _ -."
         ),
         metadata={"description": "Member id, 1-64 characters of A-Z a-z 0-9 _ -.",
@@ -27,7 +38,7 @@ def member_id(**kwargs: Any) -> fields.String:
 def device_id(**kwargs: Any) -> fields.String:
     """A device id field: 1-64 chars of [A-Za-z0-9_.:-]."""
     return fields.String(
-        validate=validate.Regexp(
+        validate=FullMatch(
             DEVICE_ID_PATTERN, error="Not a device id: 1-64 characters of A-Z a-z 0-9 _ . : -."
         ),
         metadata={"description": "Device id, 1-64 characters of A-Z a-z 0-9 _ . : -.",

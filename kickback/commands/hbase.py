@@ -1,4 +1,9 @@
-"""``kickback hbase``: create, describe and load the HBase tables."""
+"""``kickback hbase``: create, describe and load the HBase tables.
+
+Every HBase failure ends as one line on stderr and exit status 1: a Thrift
+server that cannot be reached, a port that answers another protocol (both
+name the settings to check), or the error HBase reported.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,18 @@ from pathlib import Path
 
 import click
 import happybase
+from thriftpy2.thrift import TException
 
 from hbase_schema import admin, tables
 from hbase_schema.bulk import bulk_load
-from hbase_schema.errors import TRANSIENT_ERRORS, HBaseIOError, LoadError
+from hbase_schema.errors import (
+    TRANSIENT_ERRORS,
+    WRONG_PROTOCOL_ERRORS,
+    HBaseIOError,
+    LoadError,
+    reason,
+    wrong_protocol,
+)
 from hbase_schema.jvm import JavaTools
 from hbase_schema.loader import LoadReport, load_partition
 from hbase_schema.partitions import partitions_to_load
@@ -22,7 +35,6 @@ from hbase_schema.reader import partition_day, partition_files
 from kickback.config import Settings
 
 logger = logging.getLogger(__name__)
-
 
 @click.group("hbase")
 def hbase() -> None:
@@ -136,8 +148,16 @@ def _specs(settings: Settings) -> dict[str, dict[str, dict]]:
 
 def _unreachable(settings: Settings, exc: BaseException) -> click.ClickException:
     return click.ClickException(
-        "HBase Thrift server at %s:%d is unreachable (%s): start it with `kickback stack up`"
-        % (settings.hbase_host, settings.hbase_thrift_port, exc))
+        "HBase Thrift server at %s:%d is unreachable (%s): start it with `kickback stack up`, "
+        "or check KICKBACK_HBASE_HOST and KICKBACK_HBASE_THRIFT_PORT"
+        % (settings.hbase_host, settings.hbase_thrift_port, reason(exc)))
+
+
+def _wrong_protocol(settings: Settings, exc: BaseException) -> click.ClickException:
+    return click.ClickException(
+        "%s:%d does not answer as an HBase Thrift1 server (buffered transport, binary protocol: "
+        "%s): check KICKBACK_HBASE_HOST and KICKBACK_HBASE_THRIFT_PORT"
+        % (settings.hbase_host, settings.hbase_thrift_port, reason(exc)))
 
 
 @contextlib.contextmanager
@@ -163,6 +183,10 @@ def _pool(settings: Settings) -> Iterator[happybase.ConnectionPool]:
         raise click.ClickException("HBase error: %s" % exc.message) from None
     except LoadError as exc:
         raise click.ClickException(str(exc)) from None
+    except (TException, *WRONG_PROTOCOL_ERRORS) as exc:
+        if wrong_protocol(exc):
+            raise _wrong_protocol(settings, exc) from None
+        raise click.ClickException("HBase failed the call (%s)" % reason(exc)) from None
 
 
 def _java_tools(settings: Settings) -> JavaTools:

@@ -1,8 +1,9 @@
 """``kickback hive``: create the tables, register partitions, run the analysts' queries.
 
 Every failure ends as one line on stderr and exit status 1: the
-HiveServer2 error message (no stack trace), or where the server was
-expected and how to start it.
+HiveServer2 error message (no stack trace), where the server was expected
+and how to start it, or that the port answers another protocol (naming the
+settings to check).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 from collections.abc import Iterator
 
 import click
+from thrift.protocol.TProtocol import TProtocolException
+from thrift.Thrift import TApplicationException
 
 import hive as hivelib
 from hive import (
@@ -28,6 +31,24 @@ from kickback.config import Settings
 
 logger = logging.getLogger(__name__)
 
+# What PyHive meets on a port that is not HiveServer2 with this auth: bytes
+# that are no Thrift (or a name that is not UTF-8), or another Thrift
+# service that has no OpenSession.
+_WRONG_PROTOCOL = (TProtocolException, UnicodeDecodeError, EOFError)
+_WRONG_SERVICE = (
+    TApplicationException.UNKNOWN_METHOD, TApplicationException.INVALID_MESSAGE_TYPE,
+    TApplicationException.WRONG_METHOD_NAME, TApplicationException.BAD_SEQUENCE_ID,
+    TApplicationException.PROTOCOL_ERROR,
+)
+
+
+def _wrong_endpoint(settings: Settings, exc: BaseException) -> click.ClickException:
+    return click.ClickException(
+        "%s:%d does not answer as HiveServer2 with auth %s (%s: %s): check KICKBACK_HIVE_HOST, "
+        "KICKBACK_HIVE_PORT and KICKBACK_HIVE_AUTH"
+        % (settings.hive_host, settings.hive_port, settings.hive_auth, type(exc).__name__,
+           error_message(exc) if isinstance(exc, HIVE_ERRORS) else " ".join(str(exc).split())))
+
 
 @contextlib.contextmanager
 def _cursor(settings: Settings, use_database: bool = True) -> Iterator:
@@ -43,6 +64,12 @@ def _cursor(settings: Settings, use_database: bool = True) -> Iterator:
         )
     except HiveUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    except _WRONG_PROTOCOL as exc:
+        raise _wrong_endpoint(settings, exc) from None
+    except TApplicationException as exc:
+        if exc.type in _WRONG_SERVICE:
+            raise _wrong_endpoint(settings, exc) from None
+        raise click.ClickException(error_message(exc)) from None
     except HIVE_ERRORS as exc:
         hint = " (has `kickback hive init` been run?)" if database else ""
         raise click.ClickException(error_message(exc) + hint) from None

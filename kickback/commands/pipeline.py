@@ -6,9 +6,12 @@ import time
 
 import click
 
+from kickback import scratch
 from kickback.config import RUNNERS, ConfigError
 from kickback.landing import LandingError, parse_day
+from kickback.lock import lock_state
 from kickback.pipeline import PipelineError, run_pipeline
+from kickback.warehouse import Warehouse
 
 
 @click.group("pipeline")
@@ -24,15 +27,17 @@ def pipeline() -> None:
               help="Landing root; default: the landing_dir setting.")
 @click.option("--runner", type=click.Choice(RUNNERS), default=None,
               help="mrjob runner; default: the runner setting (local).")
+@click.option("--wait", is_flag=True,
+              help="If another run holds the warehouse, wait for it instead of refusing.")
 @click.pass_obj
-def run(settings, date_text, hours, input_root, runner) -> None:
+def run(settings, date_text, hours, input_root, runner, wait) -> None:
     """Process one landing day (or some hours of it) into warehouse partitions."""
     started = time.monotonic()
     try:
         day = parse_day(date_text)
         report = run_pipeline(
             settings, day, hours=sorted(hours) or None, input_root=input_root, runner=runner,
-            say=lambda line: click.echo(line, err=True),
+            say=lambda line: click.echo(line, err=True), wait=wait,
         )
     except (LandingError, PipelineError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -56,4 +61,25 @@ def format_report(report, seconds: float) -> str:
         lines.append("rows %-15s %10d" % (dataset, rows))
     lines.append("seconds      %10.1f  (%s)" % (
         seconds, ", ".join("%s %.1f" % item for item in report.seconds.items())))
+    lines += ["ignored      %s" % item for item in report.ignored]
+    lines += ["cleaned      %s" % item for item in report.cleaned]
     return "\n".join(lines)
+
+
+@pipeline.command("status")
+@click.pass_obj
+def status(settings) -> None:
+    """The warehouse's lock, leftovers of killed runs, and the last runs."""
+    warehouse = Warehouse(settings.warehouse_dir)
+    state, holder = lock_state(warehouse.root)
+    lock_line = {"free": "free", "held": "held by %s", "stale": "stale: left by %s (no longer running)"}
+    click.echo("warehouse    %s" % warehouse.root)
+    click.echo("lock         %s" % (lock_line[state] % holder.describe() if holder else lock_line[state]))
+    leftovers = warehouse.leftovers() + scratch.dead_scratch(settings.var_dir)
+    for path in leftovers:
+        click.echo("leftover     %s%s" % (path, "" if state == "held" else " (the next run removes it)"))
+    if not leftovers:
+        click.echo("leftovers    none")
+    for day, manifest in warehouse.recent_manifests(7):
+        hours = ",".join(sorted(manifest.get("hours", {})))
+        click.echo("run          %s  hours %s" % (day, hours or "-"))

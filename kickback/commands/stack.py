@@ -57,4 +57,6 @@ def _print(rows) -> None:
         state = "answers" if row.answers else "DOWN"
         pid = "pid %d" % row.pid if row.pid else "-"
         click.echo("%-*s  %-7s  %-9s  %s" % (width, row.name, state, pid, row.endpoint))
+        if row.detail and not row.answers:
+            click.echo("%-*s  %s" % (width, "", row.detail))
 

@@ -39,3 +39,23 @@ def test_errors_from_hbase_are_logged_with_their_status(api_client, fake_hbase, 
     fake_hbase.fail_next(2)
     api_client.get("/v1/devices/d-1", headers=AUTH)
     assert [LINE.match(line).group(3) for line in access_lines(caplog)] == ["503"]
+
+
+def test_control_characters_in_the_path_cannot_forge_a_line(api_client, caplog):
+    caplog.set_level(logging.INFO, logger="api.access_log")
+    forged = "/v1/members/m-1%0AGET /healthz 200 0.1ms%0D%1B[2J\\x"
+    api_client.get(forged, headers=AUTH)
+    lines = access_lines(caplog)
+    assert len(lines) == 1
+    assert len(lines[0].splitlines()) == 1
+    assert lines[0].startswith("GET /v1/members/m-1\\nGET /healthz 200 0.1ms\\r\\x1b[2J\\\\x 404 ")
+    assert not any(ch in lines[0] for ch in "\n\r\x1b")
+
+
+def test_unicode_line_separators_and_bidi_controls_are_escaped(api_client, caplog):
+    caplog.set_level(logging.INFO, logger="api.access_log")
+    api_client.get("/v1/members/a%E2%80%A8b%C2%85c%E2%80%AEd", headers=AUTH)
+    (line,) = access_lines(caplog)
+    assert "/v1/members/a\\u2028b\\x85c\\u202ed " in line
+    assert len(line.splitlines()) == 1
+

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from fake_hbase import FakeConnectionPool, sample_hbase
 
 from kickback.cli import main
 from kickback.commands import api as command
-from kickback.config import Settings
+from kickback.config import ConfigError, Settings
 
 
 def settings(**overrides):
@@ -69,3 +70,63 @@ def test_bad_port_is_a_usage_error(mocker):
     mocker.patch.object(command.ApiServer, "run")
     result = CliRunner().invoke(main, ["api", "serve", "--port", "70000"])
     assert result.exit_code == 2
+
+
+def test_workers_are_gevent_with_bounded_keepalive_and_connections():
+    options = command.gunicorn_options(
+        settings(api_keepalive_s=7, api_worker_connections=300), "127.0.0.1", 8081, 2)
+    assert options["worker_class"] == "gevent"
+    assert options["keepalive"] == 7
+    assert options["worker_connections"] == 300
+
+
+def test_default_serving_settings():
+    options = command.gunicorn_options(settings(), "127.0.0.1", 8081, 2)
+    assert options["keepalive"] == Settings.api_keepalive_s == 5
+    assert options["worker_connections"] == Settings.api_worker_connections == 1000
+
+
+def test_gunicorn_takes_every_option():
+    server = command.ApiServer({}, command.gunicorn_options(
+        settings(api_keepalive_s=9, api_worker_connections=50), "127.0.0.1", 8099, 3))
+    assert server.cfg.worker_class_str == "gevent"
+    assert server.cfg.keepalive == 9
+    assert server.cfg.worker_connections == 50
+    assert server.cfg.workers == 3
+
+
+@pytest.mark.parametrize("name, value, rule", [
+    ("api_keepalive_s", 0, "KICKBACK_API_KEEPALIVE_S must be at least 1, got 0"),
+    ("api_keepalive_s", 301, "KICKBACK_API_KEEPALIVE_S must be at most 300, got 301"),
+    ("api_worker_connections", 0, "KICKBACK_API_WORKER_CONNECTIONS must be at least 1, got 0"),
+    ("api_worker_connections", 100001, "KICKBACK_API_WORKER_CONNECTIONS must be at most 100000"),
+    ("api_workers", 0, "KICKBACK_API_WORKERS must be at least 1, got 0"),
+])
+def test_bad_serving_settings_name_the_setting_and_the_rule(name, value, rule):
+    with pytest.raises(ConfigError, match=rule):
+        settings(**{name: value})
+
+
+def test_bad_serving_setting_from_the_environment_is_a_usage_error(mocker, monkeypatch):
+    mocker.patch.object(command.ApiServer, "run")
+    monkeypatch.setenv("KICKBACK_API_KEEPALIVE_S", "0")
+    result = CliRunner().invoke(main, ["api", "serve"])
+    assert result.exit_code == 2
+    assert "KICKBACK_API_KEEPALIVE_S must be at least 1" in result.output
+
+
+def test_serve_without_gevent_is_one_clear_error(mocker):
+    run = mocker.patch.object(command.ApiServer, "run")
+    mocker.patch.object(command.importlib.util, "find_spec", return_value=None)
+    result = CliRunner().invoke(main, ["api", "serve"])
+    assert result.exit_code != 0
+    assert "gevent" in result.output
+    run.assert_not_called()
+
+
+def test_a_bad_api_only_variable_fails_before_gunicorn_starts(mocker):
+    run = mocker.patch.object(command.ApiServer, "run")
+    result = CliRunner().invoke(main, ["api", "serve"], env={"KICKBACK_DAILY_MAX_AGE_S": "x"})
+    assert result.exit_code == 2
+    assert "KICKBACK_DAILY_MAX_AGE_S" in result.output
+    run.assert_not_called()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fake_hbase import AS_OF, AUTH, MEMBER, PHONE, POS
 
 pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
@@ -91,3 +92,18 @@ def test_batch_get_devices_over_100_is_400(api_client):
 def test_batch_get_devices_empty_list_is_400(api_client):
     response = api_client.post("/v1/devices:batchGet", headers=AUTH, json={"ids": []})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/devices/d-1%0A", "/v1/devices/d-1%0A/daily", "/v1/devices/d-1%0D%0A",
+])
+def test_device_id_with_a_line_break_is_a_400(api_client, path):
+    response = api_client.get(path, headers=AUTH)
+    assert response.status_code == 400
+    assert "device_id" in response.json["errors"]
+
+
+def test_batch_get_device_id_with_a_trailing_newline_is_a_400(api_client):
+    response = api_client.post("/v1/devices:batchGet", headers=AUTH, json={"ids": ["d-1", "d-2\n"]})
+    assert response.status_code == 400
+    assert "ids.1" in response.json["errors"]

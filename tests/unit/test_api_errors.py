@@ -176,3 +176,36 @@ def test_field_messages_flatten_nested_marshmallow_errors():
         "ids.1": ["Not a member id."], "ids.3": ["Bad."], "x": ["Unknown field."]}
     assert field_messages(["whole body"]) == {"_schema": ["whole body"]}
 
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 5000,
+    b"[" * 5000 + b"]" * 5000,
+    b'{"ids": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"a":' * 5000 + b"1" + b"}" * 5000,
+], ids=["open-arrays", "closed-arrays", "nested-ids", "nested-objects"])
+def test_deeply_nested_json_body_is_a_400_problem(api_client, body, caplog):
+    for path in ("/v1/members:batchGet", "/v1/devices:batchGet"):
+        response = api_client.post(path, headers=AUTH, data=body, content_type="application/json")
+        problem = assert_problem(response, 400)
+        assert "nested" in problem["detail"]
+    assert not any(record.exc_info for record in caplog.records)
+
+
+def test_json_body_nested_below_the_limit_is_still_validated(api_client):
+    response = api_client.post("/v1/members:batchGet", headers=AUTH,
+                               data=b'{"ids": ' + b"[" * 50 + b"]" * 50 + b"}",
+                               content_type="application/json")
+    problem = assert_problem(response, 400)
+    assert problem["detail"] == "Invalid request body."
+
+
+def test_logged_request_values_are_escaped(api_app, caplog):
+    def boom(rest):
+        raise ZeroDivisionError("boom")
+
+    api_app.add_url_rule("/boom/<rest>", view_func=boom)
+    response = api_app.test_client().get("/boom/a%0Aforged line%1B")
+    assert_problem(response, 500)
+    (record,) = [r for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert record.getMessage() == "unhandled error on GET /boom/a\\nforged line\\x1b"

@@ -246,3 +246,23 @@ def test_member_ids_of_the_whole_alphabet_are_accepted(api_client):
     assert len(member_id) == 64
     assert api_client.get("/v1/members/%s" % member_id, headers=AUTH).status_code == 404
 
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/members/m-1%0A",
+    "/v1/members/m-1%0A/daily",
+    "/v1/members/m-1%0A/devices",
+    "/v1/members/m-1%0A/events",
+    "/v1/members/%0Am-1",
+    "/v1/members/m-1%0D",
+])
+def test_member_id_with_a_line_break_is_a_400(api_client, path):
+    response = api_client.get(path, headers=AUTH)
+    assert response.status_code == 400
+    assert "member_id" in response.json["errors"]
+
+
+def test_batch_get_member_id_with_a_trailing_newline_is_a_400(api_client):
+    response = api_client.post("/v1/members:batchGet", headers=AUTH, json={"ids": ["m-1\n"]})
+    assert response.status_code == 400
+    assert "ids.0" in response.json["errors"]

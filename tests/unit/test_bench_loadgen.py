@@ -1,8 +1,11 @@
-"""bench.loadgen: pacing, merging and loopback-only targets (no network)."""
+"""bench.loadgen: pacing, merging, loopback-only targets and connection reuse (loopback only)."""
 
 from __future__ import annotations
 
+import http.server
 import random
+import threading
+import time
 
 import pytest
 
@@ -57,3 +60,55 @@ def test_unknown_op_is_an_error():
     spec = {"op": "delete", "threads": 1, "ids": ["m-1"], "start_at": 0, "duration_s": 1}
     with pytest.raises(ValueError, match="unknown op"):
         loadgen.run(spec)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """200 to every GET; keeps the connection alive unless the server says close."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        if self.server.close_each:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(params=[False, True], ids=["keep-alive", "close-each"])
+def loopback_server(request):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.close_each = request.param
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_http_threads_reuse_their_connection_unless_the_server_closes_it(loopback_server):
+    spec = {"op": "member", "threads": 2, "ids": ["m-1", "m-2"], "start_at": time.time() + 0.2,
+            "duration_s": 0.5, "max_requests": 200,
+            "http": {"host": "127.0.0.1", "port": loopback_server.server_address[1], "api_key": "k"}}
+    result = loadgen.run(spec)
+    assert result["errors"] == 0
+    assert result["requests"] > 2
+    if loopback_server.close_each:
+        assert result["connections"] >= result["requests"]
+    else:
+        assert result["connections"] == 2
+
+
+def test_merge_adds_connections():
+    merged = loadgen.merge([{"requests": 1, "errors": 0, "latencies_ms": [1.0], "connections": 4},
+                            {"requests": 1, "errors": 0, "latencies_ms": [1.0], "connections": 4}], 1.0)
+    assert merged["connections"] == 8

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from pyhive.hive import ttypes
 from hive import HiveUnavailable, load_ddl
 from hive.dedup import REBUILD_SQL
 from kickback.commands.hive import hive as hive_group
+from kickback.config import ConfigError
 from tests.unit.test_hive_fakes import FakeConnection, FakeCursor
 
 
@@ -189,7 +191,10 @@ def test_queries_lists_names_and_params(tmp_settings):
 
 
 def test_a_bad_database_setting_is_refused_before_connecting(server, tmp_settings):
-    result = invoke(tmp_settings.replace(hive_database="kb; DROP DATABASE x"), "repair")
+    # Settings refuses it first; the command checks again before any SQL.
+    with pytest.raises(ConfigError, match="KICKBACK_HIVE_DATABASE"):
+        tmp_settings.replace(hive_database="kb; DROP DATABASE x")
+    result = invoke(dataclasses.replace(tmp_settings, hive_database="kb; DROP DATABASE x"), "repair")
 
     assert result.exit_code == 1
     assert "hive_database" in result.output

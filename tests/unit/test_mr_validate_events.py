@@ -8,7 +8,7 @@ import gzip
 import pytest
 
 from mapreduce import tsv
-from mapreduce.mr_validate_events import PRIOR_EVENTS_MARKER, MRValidateEvents
+from mapreduce.mr_validate_events import MRValidateEvents, path_key
 from mapreduce.records import QUARANTINE_COLUMNS
 
 N = "\\N"
@@ -80,9 +80,10 @@ def write(root, name: str, data: bytes):
     return path
 
 
-def run_job(*paths):
+def run_job(*paths, prior_events=None):
     """Run the job inline on ``paths``; return (sorted output lines, counters)."""
-    job = MRValidateEvents(["-r", "inline", "--no-conf", *map(str, paths)])
+    extra = ["--prior-events", str(prior_events)] if prior_events else []
+    job = MRValidateEvents(["-r", "inline", "--no-conf", *extra, *map(str, paths)])
     with job.make_runner() as runner:
         runner.run()
         # RawProtocol.read leaves the line's "\n" on the value
@@ -181,13 +182,12 @@ def test_copies_of_a_previously_accepted_event_are_duplicates(tmp_path):
         "warehouse/events/dt=2026-11-27/hour=07/part-00000",
         (prior_row + "\n\n" + prior_row.replace("dup", "gone", 1) + "\n").encode(),
     )
-    assert PRIOR_EVENTS_MARKER in str(prior)
     new = write(
         tmp_path,
         "landing/dt=2026-11-27/hour=08/a.jsonl",
         event("dup") + event("dup", battery=1) + event("fresh") + b"{}\n",
     )
-    lines, counters = run_job(prior, new)
+    lines, counters = run_job(prior, new, prior_events=tmp_path / "warehouse" / "events")
     assert counters["lines"] == {"read": 4, "valid": 1, "duplicate": 2}
     assert counters["rejected"] == {"missing_field": 1}
     assert_invariant(counters)
@@ -241,3 +241,22 @@ def test_input_outside_the_landing_layout_fails_the_job(tmp_path):
     path = write(tmp_path, "somewhere/a.jsonl", event("x"))
     with pytest.raises(ValueError, match="dt=YYYY-MM-DD/hour=HH"):
         run_job(path)
+
+
+def test_raw_files_whose_path_looks_like_the_events_dataset_are_raw(tmp_path):
+    raw = write(tmp_path, "data/events/dt=2026-11-27/hour=08/a.jsonl", event("e-1") + event("e-2"))
+    lines, counters = run_job(raw, prior_events=tmp_path / "warehouse" / "events")
+    assert counters["lines"] == {"read": 2, "valid": 2}
+    lines, counters = run_job(raw)
+    assert counters["lines"] == {"read": 2, "valid": 2}
+
+
+@pytest.mark.parametrize("spelling, key", [
+    ("/w/events/a", "/w/events/a"),
+    ("file:/w/events/a", "/w/events/a"),
+    ("file:///w/events/a", "/w/events/a"),
+    ("//w//events/a", "/w/events/a"),
+    ("hdfs://nn:8020/w/events/a", "hdfs://nn:8020/w/events/a"),
+])
+def test_path_key_spells_a_file_one_way(spelling, key):
+    assert path_key(spelling) == key
