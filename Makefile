@@ -9,13 +9,14 @@ STAMP  := $(VENV)/.installed
 KB     := $(BIN)/kickback
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap browser run test unit integration stack-up stack-down stack-status lint bench clean
+.PHONY: help bootstrap browser run run-cluster test unit integration cluster-test stack-up stack-down stack-status lint bench clean
 
 help:
 	@echo "make run          the main job end to end on local defaults"
-	@echo "make test         every test, against the real local stack"
+	@echo "make run-cluster  the main job on the cluster profile (HDFS, YARN, HBase on HDFS, Hive on YARN)"
+	@echo "make test         every test: unit, the local stack's, then the cluster profile's"
 	@echo "make unit         unit tests only (no JVM)"
-	@echo "make stack-up     start HBase, its Thrift server and HiveServer2 on 127.0.0.1"
+	@echo "make stack-up     start HBase, its Thrift server, the Hive metastore and HiveServer2 on 127.0.0.1"
 	@echo "make stack-down   stop them (data is kept under var/)"
 	@echo "make lint         ruff"
 	@echo "make bench        benchmarks into bench/results/"
@@ -46,16 +47,25 @@ stack-status: $(STAMP)
 run: $(STAMP)
 	$(KB) run
 
+run-cluster: $(STAMP)
+	KICKBACK_STACK_PROFILE=cluster $(KB) run
+
 # The integration tests start the stack themselves (and stop it afterwards
-# unless it was already running), so `make test` needs nothing else.
+# unless it was already running), so `make test` needs nothing else. Two
+# sessions: unit tests and the local profile's stack, then the cluster
+# profile's (HDFS, YARN, HBase on HDFS, Hive on YARN), one stack at a time.
 test: $(STAMP) browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not cluster" $(PYTEST_ARGS)
+	KICKBACK_STACK_PROFILE=cluster $(BIN)/pytest -m cluster $(PYTEST_ARGS)
+
+cluster-test: $(STAMP)
+	KICKBACK_STACK_PROFILE=cluster $(BIN)/pytest -m cluster $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" $(PYTEST_ARGS)
 
 integration: $(STAMP) browser
-	$(BIN)/pytest -m integration $(PYTEST_ARGS)
+	$(BIN)/pytest -m "integration and not cluster" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,7 +9,9 @@ INSTALL_REQUIRES = [
     "happybase>=1.3,<2",
     "thriftpy2>=0.4,<1",
     "pyhive[hive-pure-sasl]>=0.7,<0.8",
-    "pyspark>=3.5.3,<3.6",
+    # hive.dialect (the kickback+hive:// SQLAlchemy URL); 1.4 would raise
+    # RemovedIn20Warning, and pandas' read_sql needs 2.x.
+    "sqlalchemy>=2.0,<2.2",
     "flask>=3.0,<4",
     "marshmallow>=4.0,<5",
     "apispec[marshmallow]>=6.6,<7",
@@ -17,6 +19,11 @@ INSTALL_REQUIRES = [
     # The API's gunicorn workers (gunicorn's gevent worker needs >= 24.10.1).
     "gevent>=24.10.1,<27",
     "orjson>=3.9,<4",
+    # One filesystem layer for every root (warehouse/storage.py): local,
+    # HDFS over WebHDFS (fsspec's own), S3 (s3fs), GCS (gcsfs).
+    "fsspec>=2024.6,<2027",
+    "s3fs>=2024.6,<2027",
+    "gcsfs>=2024.6,<2027",
     "tqdm>=4.66,<5",
     "click>=8.1,<9",
     # mrjob 0.7.4 imports distutils-era modules that setuptools provides.
@@ -32,6 +39,17 @@ EXTRAS_REQUIRE = {
         "requests>=2.31,<3",
         "ruff>=0.5,<1",
         "schemathesis>=3.30,<5",
+        # A local S3-compatible endpoint for the s3:// storage tests: moto's
+        # server with S3 only (its "server" extra pulls every AWS service's
+        # dependencies, about 200 MB).
+        "moto[s3]>=5,<6",
+        "flask-cors>=4,<7",
+        # pandas.read_sql over the Hive SQLAlchemy URL, in the integration tests.
+        "pandas>=2.2,<4",
+    ],
+    # What analysts add for pandas.read_sql over hive:// (docs/hive.md).
+    "analysts": [
+        "pandas>=2.2,<4",
     ],
     "bench": [
         "matplotlib>=3.8,<4",
@@ -45,15 +63,20 @@ setup(
     description="Validate, deduplicate and roll up device logs; serve them from HBase and Hive.",
     python_requires=">=3.10,<3.12",
     packages=find_packages(
-        include=["mapreduce", "hbase_schema", "hbase_schema.*", "hive", "hive.*", "api", "api.*",
-                 "stack", "generator", "generator.*", "kickback", "kickback.*"]
+        include=["mapreduce", "warehouse", "hbase_schema", "hbase_schema.*", "hive", "hive.*", "api", "api.*",
+                 "stack", "stack.*", "generator", "generator.*", "kickback", "kickback.*"]
     ),
     package_data={
+        "mapreduce": ["java/com/kickback/mapred/*.java"],
         "stack": ["maven/*/pom.xml"],
         "hive": ["ddl/*.sql", "queries/*.sql"],
         "api": ["templates/*.html", "static/*"],
     },
     install_requires=INSTALL_REQUIRES,
     extras_require=EXTRAS_REQUIRE,
-    entry_points={"console_scripts": ["kickback = kickback.cli:run"]},
+    entry_points={
+        "console_scripts": ["kickback = kickback.cli:run"],
+        # create_engine("kickback+hive://...") finds the dialect by this name.
+        "sqlalchemy.dialects": ["kickback.hive = hive.dialect:KickbackHiveDialect"],
+    },
 )

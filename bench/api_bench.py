@@ -32,10 +32,12 @@ from bench import api_server, data, goals, hbase_bench, hbase_setup, loadgen, st
 from bench.child import python_env
 from bench.report import figure
 from bench.workspace import API_KEY, TABLE_PREFIX, Workspace, bench_settings
-from hbase_schema.reader import partition_files
 from kickback.commands.api import WORKER_CLASS
 from kickback.config import Settings
 from mapreduce import tsv
+from warehouse import layout
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +136,14 @@ def measure(spec: dict[str, Any], seconds: float, workspace: Workspace,
 
 def member_ids(warehouse: Path, limit: int) -> list[str]:
     """Up to ``limit`` member ids that have a summary (a seeded sample)."""
-    folder = Path(warehouse) / "member_summary" / ("dt=%s" % data.DAY.isoformat())
+    storage = Storage(str(warehouse))
+    partition = layout.partition("member_summary", data.DAY)
     ids = []
-    for path in partition_files(folder):
-        with open(path, encoding="utf-8") as rows:
+    for rel in Catalog(storage).data_files(partition):
+        with open(storage.local_path(rel), encoding="utf-8") as rows:
             ids += [tsv.split_row(line.rstrip("\n"))[0] for line in rows if line.strip()]
     if not ids:
-        raise FileNotFoundError("no member ids in %s" % folder)
+        raise FileNotFoundError("no member ids in %s" % storage.display(partition.path))
     return random.Random(7).sample(ids, min(limit, len(ids)))
 
 

@@ -19,8 +19,9 @@ from hbase_schema import admin, tables
 from hbase_schema.jvm import JavaTools
 from hbase_schema.loader import LoadReport, load_partition
 from hbase_schema.presplit import java_splitter
-from hbase_schema.reader import partition_files
 from kickback.config import Settings
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +71,12 @@ def recreate_tables(settings: Settings, pool: happybase.ConnectionPool, names: S
         admin.create_tables(connection, wanted, settings.hbase_buckets, splitter)
 
 
-def dataset_files(warehouse: Path, dataset: str) -> list[Path]:
+def dataset_files(warehouse: Path, dataset: str) -> list[str]:
     """Every part file of every complete partition of ``dataset``."""
-    files: list[Path] = []
-    for folder in sorted((Path(warehouse) / dataset).glob("dt=*")):
-        if (folder / "_SUCCESS").exists():
-            files += partition_files(folder)
+    storage = Storage(str(warehouse))
+    catalog = Catalog(storage)
+    files = [storage.local_path(rel) for partition in catalog.partitions(dataset)
+             for rel in catalog.data_files(partition)]
     if not files:
         raise FileNotFoundError("no complete %s partitions under %s" % (dataset, warehouse))
     return files

@@ -39,8 +39,8 @@ def java_version(java: str | None = None) -> str | None:
     """``java -version``'s first line, or None without Java."""
     import subprocess
 
-    from stack.java import find_java
     from stack.errors import StackError
+    from stack.java import find_java
 
     try:
         java = java or str(find_java())

@@ -36,6 +36,7 @@ from hbase_schema.admin import full_table_name
 from hbase_schema.errors import LoadError
 from hbase_schema.jvm import JavaTools, Runner, run_tool
 from hbase_schema.loader import LoadReport, iter_rows, layout_for
+from hbase_schema.reader import Opener
 from hbase_schema.rows import Row
 from hbase_schema.tables import Layout
 from hbase_schema.verify import count_present
@@ -55,11 +56,13 @@ READBACK_SAMPLE = 2000
 def bulk_load(
     pool: Any,
     dataset: str,
-    files: Sequence[Path],
+    files: Sequence[str | Path],
     tools: JavaTools,
     *,
     work_dir: Path,
     day: datetime.date | None = None,
+    opener: Opener = open,
+    hfiles_uri: str | None = None,
     buckets: int = 16,
     workers: int = 4,
     batch_size: int = 1000,
@@ -81,11 +84,11 @@ def bulk_load(
         tsv_path.parent.mkdir()
         # Rows for the batch path are held in memory: few (tabs/newlines) or small (d cells).
         bulk_keys, full_rows, extra_rows = split_rows(
-            layout, iter_rows(layout, files, day=day, buckets=buckets), tsv_path)
+            layout, iter_rows(layout, files, day=day, buckets=buckets, opener=opener), tsv_path)
         report.rows_read = len(bulk_keys) + len(full_rows)
         report.bulk_rows = len(bulk_keys)
         if bulk_keys:
-            counters = _import_and_load(tools, layout, table, work, run)
+            counters = _import_and_load(tools, layout, table, work, hfiles_uri or (work / "hfiles").as_uri(), run)
             _check_counts(layout, counters, len(bulk_keys))
             _check_readable(pool, layout, _sample(bulk_keys, READBACK_SAMPLE) if counters
                             else bulk_keys, retry, workers)
@@ -133,13 +136,14 @@ def split_rows(
     return bulk_keys, full_rows, extra_rows
 
 
-def import_tsv_args(layout: Layout, table: str, work: Path) -> list[str]:
-    """Arguments of ImportTsv for this layout, writing HFiles under ``work``."""
+def import_tsv_args(layout: Layout, table: str, work: Path, hfiles: str | None = None) -> list[str]:
+    """Arguments of ImportTsv for this layout, reading ``work``/input and writing
+    HFiles to ``hfiles`` (a URI: HBase's own filesystem, or ``work``/hfiles)."""
     columns = ["HBASE_ROW_KEY", "HBASE_TS_KEY"]
     columns += ["%s:%s" % (layout.family, c) for c in layout.value_columns]
     return [
         "-Dimporttsv.columns=" + ",".join(columns),
-        "-Dimporttsv.bulk.output=" + (work / "hfiles").as_uri(),
+        "-Dimporttsv.bulk.output=" + (hfiles or (work / "hfiles").as_uri()),
         "-Dimporttsv.skip.bad.lines=false",
         # Never let ImportTsv create a table with default families.
         "-Dcreate.table=no",
@@ -158,13 +162,13 @@ def parse_counters(output: str) -> dict[str, int]:
             for match in _COUNTER.finditer(output)}
 
 
-def _import_and_load(tools: JavaTools, layout: Layout, table: str, work: Path,
+def _import_and_load(tools: JavaTools, layout: Layout, table: str, work: Path, hfiles: str,
                      run: Runner) -> dict[str, int]:
     started = time.monotonic()
-    output = run_tool(tools, IMPORT_TSV, import_tsv_args(layout, table, work),
+    output = run_tool(tools, IMPORT_TSV, import_tsv_args(layout, table, work, hfiles),
                       log_file=work / "importtsv.log", cwd=work, run=run)
     halfway = time.monotonic()
-    run_tool(tools, BULK_LOAD, [(work / "hfiles").as_uri(), table],
+    run_tool(tools, BULK_LOAD, [hfiles, table],
              log_file=work / "bulkload.log", cwd=work, run=run)
     logger.info("%s: ImportTsv %.1fs, BulkLoadHFilesTool %.1fs", table,
                 halfway - started, time.monotonic() - halfway)

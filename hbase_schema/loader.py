@@ -23,6 +23,7 @@ from hbase_schema.errors import BadRecord, LoadError
 from hbase_schema.rows import Row, build_row
 from hbase_schema.tables import LAYOUTS, Layout
 from hbase_schema.writer import DEFAULT_RETRY, RetryPolicy, write_rows
+from warehouse.layout import LayoutError, partition_of_file
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,10 @@ def layout_for(dataset: str) -> Layout:
 def load_partition(
     pool: Any,
     dataset: str,
-    files: Sequence[Path],
+    files: Sequence[str | Path],
     *,
     day: datetime.date | None = None,
+    opener: reader.Opener = open,
     buckets: int = 16,
     workers: int = 4,
     batch_size: int = 1000,
@@ -83,7 +85,7 @@ def load_partition(
     layout = layout_for(dataset)
     started = time.monotonic()
     report = LoadReport(dataset, files=len(files))
-    rows = _counting(iter_rows(layout, files, day=day, buckets=buckets), report)
+    rows = _counting(iter_rows(layout, files, day=day, buckets=buckets, opener=opener), report)
     written = write_rows(pool, layout.table, rows, workers=workers,
                          batch_size=batch_size, retry=retry, progress=progress)
     report.rows_written[layout.table] = written
@@ -96,19 +98,26 @@ def load_partition(
 
 def iter_rows(
     layout: Layout,
-    files: Iterable[Path],
+    files: Iterable[str | Path],
     *,
     day: datetime.date | None = None,
     buckets: int = 16,
+    opener: reader.Opener = open,
 ) -> Iterator[Row]:
-    """The HBase rows of the part files; bad rows raise ``BadRecord``."""
-    days: dict[Path, datetime.date] = {}
-    for path, number, record in reader.read_records(files, layout.columns):
+    """The HBase rows of the part files; bad rows raise ``BadRecord``.
+
+    Daily rows take ``day``, or else the day of the partition each file is in.
+    """
+    days: dict[str, datetime.date] = {}
+    for path, number, record in reader.read_records(files, layout.columns, opener):
         row_day = day
         if row_day is None and layout.key_kind == "daily":
-            if path not in days:
-                days[path] = reader.partition_day(path)
-            row_day = days[path]
+            if str(path) not in days:
+                try:
+                    days[str(path)] = partition_of_file(str(path)).day
+                except LayoutError as exc:
+                    raise BadRecord(str(path), number, str(exc)) from None
+            row_day = days[str(path)]
         try:
             yield build_row(layout, record, row_day, buckets)
         except ValueError as exc:

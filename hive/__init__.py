@@ -8,13 +8,7 @@ from hive.connection import HIVE_ERRORS, HiveUnavailable, connect, error_message
 from hive.ddl import DdlError, apply_ddl, load_ddl, render
 from hive.dedup import rebuild_events_dedup, touched_event_days
 from hive.output import FORMATS, format_rows
-from hive.partitions import (
-    PARTITIONED_TABLES,
-    Partition,
-    add_partitions,
-    discover,
-    repair,
-)
+from hive.partitions import PARTITIONED_TABLES, add_partitions, discover, repair
 from hive.queries import (
     Query,
     QueryError,
@@ -24,8 +18,8 @@ from hive.queries import (
     load_query,
     run_query,
 )
-from hive.register import RegisterResult, read_run_event_days, register_run
-from hive.validate import InvalidValue, warehouse_uri
+from hive.register import RegisterResult, register_run
+from hive.validate import InvalidValue, check_warehouse_uri
 
 __all__ = [
     "FORMATS",
@@ -34,7 +28,6 @@ __all__ = [
     "DdlError",
     "HiveUnavailable",
     "InvalidValue",
-    "Partition",
     "Query",
     "QueryError",
     "RegisterResult",
@@ -49,12 +42,11 @@ __all__ = [
     "list_queries",
     "load_ddl",
     "load_query",
-    "read_run_event_days",
     "rebuild_events_dedup",
     "register_run",
     "render",
     "repair",
     "run_query",
     "touched_event_days",
-    "warehouse_uri",
+    "check_warehouse_uri",
 ]

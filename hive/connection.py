@@ -16,8 +16,10 @@ from thrift.transport.TTransport import TTransportException
 
 logger = logging.getLogger(__name__)
 
-# Spark prefixes server errors with this and a Java class name; the rest is
-# what the analyst needs.
+# Apache Hive's messages ("Error while compiling statement: FAILED:
+# SemanticException [Error 10001]: ...") are kept as they are. The Spark
+# Thrift Server, a HiveServer2 some clusters run, prefixes its errors with
+# this and a Java class name; the rest is what the analyst needs.
 _SERVER_PREFIX = "Error running query: "
 
 # Errors a HiveServer2 call can raise: server-side failures and a dropped

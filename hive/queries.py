@@ -172,8 +172,9 @@ def fetch(cursor: Any) -> tuple[list[str], list[tuple]]:
     try:
         rows = cursor.fetchall()
     except TypeError:
-        # The Spark Thrift Server answers statements without rows (DDL, USE,
-        # MSCK) with a "Result" column but no column data, which PyHive 0.7
-        # fails to page through.
+        # Apache Hive answers statements without rows (DDL, USE, MSCK) with
+        # no description at all; the Spark Thrift Server, which some clusters
+        # run as their HiveServer2, with a "Result" column but no column
+        # data, which PyHive 0.7 fails to page through.
         return [], []
     return columns, [tuple(row) for row in rows]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from pathlib import Path, PurePosixPath
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +64,3 @@ def check_warehouse_uri(uri: str) -> str:
     if not path.strip("/"):
         raise InvalidValue("warehouse URI has no path: %r" % (uri,))
     return uri.rstrip("/")
-
-
-def warehouse_uri(location: str | Path) -> str:
-    """The warehouse root as a URI: URIs pass through, local paths become file:///ABS."""
-    text = str(location)
-    if _SCHEME.match(text):
-        return check_warehouse_uri(text)
-    # Not Path.as_uri(): it percent-encodes, and Hadoop would take "%20"
-    # literally as part of a folder name.
-    absolute = PurePosixPath(Path(text).expanduser().resolve().as_posix())
-    return check_warehouse_uri("file://" + str(absolute))

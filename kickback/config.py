@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from warehouse.storage import StorageError, StorageOptions, split_uri
+
 ENV_PREFIX = "KICKBACK_"
 
 
@@ -30,10 +32,20 @@ class Settings:
 
     # Where the local stack and the local data live (relative to the cwd).
     var_dir: Path = Path("var")
-    # Raw landings: <landing_dir>/dt=YYYY-MM-DD/hour=HH/*.jsonl[.gz]
-    landing_dir: Path = Path("var/data/landing")
+    # Raw landings: <landing_dir>/dt=YYYY-MM-DD/hour=HH/*.jsonl[.gz]. Like
+    # warehouse_dir and scratch_dir: a path, or a file://, hdfs://host:port/,
+    # s3://bucket/ or gs://bucket/ URI (warehouse.storage).
+    landing_dir: str = "var/data/landing"
     # Pipeline outputs: <warehouse_dir>/<dataset>/dt=YYYY-MM-DD[/hour=HH]/
-    warehouse_dir: Path = Path("var/data/warehouse")
+    warehouse_dir: str = "var/data/warehouse"
+    # Where cluster runners keep a run's job files (mrjob's hadoop_tmp_dir);
+    # empty: the run's staging folder inside warehouse_dir.
+    scratch_dir: str = ""
+    # The user WebHDFS calls run as (hdfs:// roots); empty: this process's user.
+    hdfs_user: str = ""
+    # An S3-compatible endpoint for s3:// roots (MinIO, moto); empty: AWS.
+    # Credentials come from the usual AWS_* environment, never from here.
+    s3_endpoint_url: str = ""
 
     # Hadoop streaming (mrjob -r hadoop); empty means the local stack's.
     hadoop_bin: str = ""
@@ -42,6 +54,41 @@ class Settings:
     runner: str = "local"
     # Extra mrjob config file (cluster settings for -r hadoop/emr/dataproc).
     mrjob_conf: str = ""
+
+    # Stack profile (docs/design.md "Local stack"): "local" runs HBase, its
+    # Thrift server, HiveServer2 and Hadoop streaming in local mode; "cluster"
+    # adds HDFS and YARN (Hadoop 3.4.2) and keeps HBase's root dir in HDFS.
+    stack_profile: str = "local"
+    # HDFS NameNode: RPC (fs.defaultFS) and HTTP/WebHDFS.
+    hdfs_host: str = "127.0.0.1"
+    hdfs_port: int = 8020
+    hdfs_http_port: int = 9870
+    # YARN ResourceManager: client RPC and web/REST.
+    yarn_host: str = "127.0.0.1"
+    yarn_port: int = 8032
+    yarn_web_port: int = 8088
+    # The cluster profile's other daemon ports (Hadoop's defaults) and the
+    # bands the MapReduce application master listens in ("first-last").
+    hdfs_datanode_port: int = 9866
+    hdfs_datanode_http_port: int = 9864
+    hdfs_datanode_ipc_port: int = 9867
+    hdfs_datanode_proxy_port: int = 9862
+    yarn_scheduler_port: int = 8030
+    yarn_tracker_port: int = 8031
+    yarn_admin_port: int = 8033
+    yarn_localizer_port: int = 8040
+    yarn_nodemanager_port: int = 8041
+    yarn_nodemanager_web_port: int = 8042
+    mapreduce_shuffle_port: int = 13562
+    mapreduce_am_ports: str = "50100-50199"
+    mapreduce_am_web_ports: str = "50200-50299"
+    # The cluster profile's daemon heaps and what the NodeManager offers.
+    namenode_heap: str = "512m"
+    datanode_heap: str = "256m"
+    resourcemanager_heap: str = "512m"
+    nodemanager_heap: str = "384m"
+    yarn_nodemanager_memory_mb: int = 4096
+    yarn_nodemanager_vcores: int = 4
 
     # HBase through its Thrift1 server.
     hbase_host: str = "127.0.0.1"
@@ -62,13 +109,18 @@ class Settings:
     hbase_heap: str = "2g"
     thrift_heap: str = "512m"
 
-    # HiveServer2 endpoint (the local stack runs the Spark Thrift Server).
+    # HiveServer2 endpoint (the local stack runs Apache Hive 4's).
     hive_host: str = "127.0.0.1"
     hive_port: int = 10000
     hive_auth: str = "NONE"
     hive_username: str = "kickback"
     hive_database: str = "kickback"
-    spark_driver_memory: str = "1g"
+    # The local stack's Hive: the metastore service's Thrift port
+    # (thrift://127.0.0.1:<port>) and both JVMs' heaps (local MapReduce runs
+    # inside HiveServer2's).
+    hive_metastore_port: int = 9083
+    hive_heap: str = "1g"
+    hive_metastore_heap: str = "512m"
 
     # Lookup API.
     api_host: str = "127.0.0.1"
@@ -102,9 +154,27 @@ class Settings:
                 values[name] = _coerce(name, spec.type, raw)
         values.update(_coerced(known, overrides))
         settings = cls(**values)
+        settings = settings.with_profile_defaults(set(values))
         settings.validate()
         settings.check_places()
         return settings
+
+    def with_profile_defaults(self, given: set[str]) -> "Settings":
+        """In the cluster profile, what is not ``given`` defaults to the cluster.
+
+        ``landing_dir`` and ``warehouse_dir`` live in the stack's HDFS
+        (``<hdfs_uri>/kickback/landing``, ``.../warehouse``) and the runner is
+        ``hadoop`` (YARN); anything set explicitly stays as it is.
+        """
+        if self.stack_profile != "cluster":
+            return self
+        changes: dict[str, Any] = {}
+        for name, folder in (("landing_dir", "landing"), ("warehouse_dir", "warehouse")):
+            if name not in given:
+                changes[name] = "%s%s/%s" % (self.hdfs_uri, CLUSTER_ROOT, folder)
+        if "runner" not in given:
+            changes["runner"] = "hadoop"
+        return dataclasses.replace(self, **changes)
 
     def replace(self, **changes: Any) -> "Settings":
         """A copy with some fields changed (coerced and checked, no file system access)."""
@@ -134,8 +204,10 @@ class Settings:
         system but never creates anything.
         """
         _check_folder("var_dir", self.var_dir, writable=True)
-        _check_folder("landing_dir", self.landing_dir, writable=False)
-        _check_folder("warehouse_dir", self.warehouse_dir, writable=False)
+        for name in ("landing_dir", "warehouse_dir", "scratch_dir"):
+            local = _local_root(getattr(self, name))
+            if local is not None:
+                _check_folder(name, local, writable=False)
         if self.mrjob_conf:
             _check_mrjob_conf(self.mrjob_conf)
 
@@ -149,8 +221,22 @@ class Settings:
         """Where the local stack keeps jars, configs, pids, logs and data."""
         return self.var_dir / "stack"
 
+    @property
+    def storage_options(self) -> StorageOptions:
+        """How ``warehouse.storage`` reaches hdfs:// and s3:// roots."""
+        return StorageOptions(hdfs_http_port=self.hdfs_http_port, hdfs_user=self.hdfs_user,
+                              s3_endpoint_url=self.s3_endpoint_url)
+
+    @property
+    def hdfs_uri(self) -> str:
+        """The HDFS file system URI (fs.defaultFS): ``hdfs://<hdfs_host>:<hdfs_port>``."""
+        host = "[%s]" % self.hdfs_host if ":" in self.hdfs_host else self.hdfs_host
+        return "hdfs://%s:%d" % (host, self.hdfs_port)
+
 
 RUNNERS = ("inline", "local", "hadoop", "emr", "dataproc")
+# The project's folder in the cluster profile's HDFS.
+CLUSTER_ROOT = "/kickback"
 
 # PyHive 0.7's other modes (LDAP, KERBEROS, CUSTOM) need a password or a
 # Kerberos service name, which no setting provides: they fail before connecting.
@@ -163,8 +249,8 @@ _HBASE_PREFIX = re.compile(r"(?:[A-Za-z0-9_]+:)?[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # The rule of hive.validate.check_database (not imported: it pulls in PyHive).
 _HIVE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _HOST_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?")
-# -Xmx / --driver-memory: a whole number with a unit (no unit means bytes to
-# the JVM but MiB to Spark, so one is required).
+# -Xmx: a whole number with a unit (no unit would mean bytes, so one is
+# required).
 _HEAP = re.compile(r"([1-9][0-9]*)([kKmMgGtT])")
 _HEAP_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 _MIN_HEAP = 64 << 20
@@ -302,10 +388,51 @@ def _runner(name: str, value: str) -> None:
 _SQL_UNSAFE = re.compile(r"['\"`\\]|\$\{|[\x00-\x1f\x7f]")
 
 
-def _warehouse_dir(name: str, value: Path) -> None:
+def _storage_root(name: str, value: str, required: bool = True) -> None:
+    if not value.strip():
+        if required:
+            raise _fail(name, "must not be empty (unset it to use the default)", value)
+        return
+    if value != value.strip():
+        raise _fail(name, "must not start or end with spaces", value)
+    try:
+        split_uri(value)
+    except StorageError as exc:
+        raise _fail(name, "must be a path or a file://, hdfs://host:port/, s3://bucket/ or gs://bucket/ "
+                    "URI (%s)" % exc, value) from None
+
+
+def _landing_dir(name: str, value: str) -> None:
+    _storage_root(name, value)
+
+
+def _scratch_dir(name: str, value: str) -> None:
+    _storage_root(name, value, required=False)
+
+
+def _warehouse_dir(name: str, value: str) -> None:
+    _storage_root(name, value)
     if _SQL_UNSAFE.search(str(value)):
         raise _fail(name, "must not contain quotes, backslashes, control characters or ${ "
                     "(it is written into Hive DDL)", str(value))
+
+
+def _local_root(value: str) -> Path | None:
+    """The local folder of a storage root, or None for a remote one (or none)."""
+    if not value:
+        return None
+    scheme, _, path = split_uri(value)
+    return Path(path) if scheme == "file" else None
+
+
+def _s3_endpoint(name: str, value: str) -> None:
+    if value and not re.fullmatch(r"https?://[A-Za-z0-9_.:\[\]-]+/?", value):
+        raise _fail(name, "must be an http:// or https:// endpoint such as http://127.0.0.1:9000", value)
+
+
+def _optional_user(name: str, value: str) -> None:
+    if value:
+        _user_name(name, value)
 
 
 def _optional_path(name: str, value: str) -> None:
@@ -326,7 +453,11 @@ def _worker_connections(name: str, value: int) -> None:
 _CHECKS = {
     "hadoop_bin": _optional_path,
     "hadoop_streaming_jar": _optional_path,
+    "landing_dir": _landing_dir,
     "warehouse_dir": _warehouse_dir,
+    "scratch_dir": _scratch_dir,
+    "hdfs_user": _optional_user,
+    "s3_endpoint_url": _s3_endpoint,
     "runner": _runner,
     "mrjob_conf": _optional_path,
     "hbase_host": _host,
@@ -344,13 +475,57 @@ _CHECKS = {
     "hive_auth": _hive_auth,
     "hive_username": _user_name,
     "hive_database": _hive_identifier,
-    "spark_driver_memory": _heap,
+    "hive_heap": _heap,
+    "hive_metastore_heap": _heap,
     "api_host": _host,
     "api_workers": _at_least_1,
     "api_worker_connections": _worker_connections,
     "api_keepalive_s": _keepalive_s,
     "start_timeout_s": _at_least_1,
 }
+
+
+# The stack profile and the cluster profile's settings (ports are checked by
+# their name like every *_port).
+STACK_PROFILES = ("local", "cluster")
+_PORT_RANGE = re.compile(r"([0-9]{1,5})-([0-9]{1,5})")
+# One AM (512 MB) and one task container (384 MB) must fit on the NodeManager.
+_MIN_NODEMANAGER_MB = 1024
+
+
+def _stack_profile(name: str, value: str) -> None:
+    if value not in STACK_PROFILES:
+        raise _fail(name, "must be one of %s" % ", ".join(STACK_PROFILES), value)
+
+
+def _port_range(name: str, value: str) -> None:
+    match = _PORT_RANGE.fullmatch(value)
+    if match is None or not 1 <= int(match.group(1)) <= int(match.group(2)) <= 65535:
+        raise _fail(name, "must be a port range first-last, e.g. 50100-50199 (1-65535, first <= last)",
+                    value)
+
+
+def _nodemanager_memory_mb(name: str, value: int) -> None:
+    _check_range(name, value, _MIN_NODEMANAGER_MB, 1 << 20)
+
+
+def _nodemanager_vcores(name: str, value: int) -> None:
+    _check_range(name, value, 1, 256)
+
+
+_CHECKS.update({
+    "stack_profile": _stack_profile,
+    "hdfs_host": _host,
+    "yarn_host": _host,
+    "mapreduce_am_ports": _port_range,
+    "mapreduce_am_web_ports": _port_range,
+    "namenode_heap": _heap,
+    "datanode_heap": _heap,
+    "resourcemanager_heap": _heap,
+    "nodemanager_heap": _heap,
+    "yarn_nodemanager_memory_mb": _nodemanager_memory_mb,
+    "yarn_nodemanager_vcores": _nodemanager_vcores,
+})
 
 
 def _check_folder(name: str, path: Path, writable: bool) -> None:

@@ -18,16 +18,21 @@ What is read, and what is said about the rest:
 A gzip file that cannot be read to its end would crash a Hadoop task, so
 every ``.gz`` is read through once before a run; a broken one stops the run
 with its name, and nothing is lost.
+
+The landing root is a ``warehouse.storage.Storage``: a local folder or an
+hdfs://, s3:// or gs:// URI. Files are named relative to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 import re
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from warehouse.storage import Storage
 
 SUFFIXES = (".jsonl", ".jsonl.gz")
 _CHUNK = 1 << 20
@@ -40,19 +45,24 @@ class LandingError(ValueError):
 
 @dataclass(frozen=True)
 class LandingHour:
-    """One landing hour's folder and files."""
+    """One landing hour's folder and files (relative to the landing root)."""
 
     day: dt.date
     hour: int
-    folder: Path
-    files: tuple[Path, ...]
+    folder: str
+    files: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """The files' names without their folders."""
+        return [path.rsplit("/", 1)[-1] for path in self.files]
 
 
 @dataclass(frozen=True)
 class Ignored:
     """An entry of the landing that is not read, and why."""
 
-    path: Path
+    path: str
     reason: str
 
     def __str__(self) -> str:
@@ -63,8 +73,13 @@ class Ignored:
 class Landing:
     """The landing hours of one run and the entries left out."""
 
+    storage: Storage
     hours: list[LandingHour]
     ignored: list[Ignored] = field(default_factory=list)
+
+    def uris(self) -> list[str]:
+        """Every landing file of the run, as a full URI."""
+        return [self.storage.uri(path) for hour in self.hours for path in hour.files]
 
 
 def parse_day(text: str) -> dt.date:
@@ -75,103 +90,98 @@ def parse_day(text: str) -> dt.date:
         raise LandingError("bad date %r: expected YYYY-MM-DD" % (text,)) from None
 
 
-def hour_folder(root: Path, day: dt.date, hour: int) -> Path:
-    """The folder of one landing hour."""
-    return root / ("dt=%s" % day.isoformat()) / ("hour=%02d" % hour)
+def hour_folder(day: dt.date, hour: int) -> str:
+    """The folder of one landing hour, relative to the landing root."""
+    return "dt=%s/hour=%02d" % (day.isoformat(), hour)
 
 
-def find_landing(root: Path, day: dt.date, hours: list[int] | None = None) -> Landing:
+def find_landing(storage: Storage, day: dt.date, hours: list[int] | None = None) -> Landing:
     """The landing hours of ``day`` (all present ones, or exactly ``hours``)."""
-    root = Path(root)
-    day_folder = root / ("dt=%s" % day.isoformat())
-    _refuse_link(day_folder)
-    if not day_folder.is_dir():
-        raise LandingError("no landing for %s: %s does not exist" % (day, day_folder))
+    day_folder = "dt=%s" % day.isoformat()
+    _refuse_link(storage, day_folder)
+    if not storage.isdir(day_folder):
+        raise LandingError("no landing for %s: %s does not exist" % (day, storage.display(day_folder)))
     for hour in hours or ():
         if not 0 <= hour <= 23:
             raise LandingError("bad hour %r: expected 0-23" % hour)
-    present, ignored = _hour_folders(day_folder)
+    present, ignored = _hour_folders(storage, day_folder)
     wanted = hours if hours is not None else sorted(present)
     found = []
     for hour in wanted:
-        folder = present.get(hour, hour_folder(root, day, hour))
-        files, skipped = _landing_files(folder)
+        folder = present.get(hour, hour_folder(day, hour))
+        files, skipped = _landing_files(storage, folder)
         ignored += skipped
         if not files:
             if hours is not None:
-                raise LandingError("no landing files in %s" % folder)
+                raise LandingError("no landing files in %s" % storage.display(folder))
             continue
         found.append(LandingHour(day, hour, folder, files))
     if not found:
-        raise LandingError("no landing files under %s" % day_folder)
-    return Landing(found, ignored)
+        raise LandingError("no landing files under %s" % storage.display(day_folder))
+    return Landing(storage, found, ignored)
 
 
-def find_hours(root: Path, day: dt.date, hours: list[int] | None = None) -> list[LandingHour]:
-    """The landing hours of ``day``; see ``find_landing``."""
-    return find_landing(root, day, hours).hours
-
-
-def _hour_folders(day_folder: Path) -> tuple[dict[int, Path], list[Ignored]]:
-    present: dict[int, Path] = {}
+def _hour_folders(storage: Storage, day_folder: str) -> tuple[dict[int, str], list[Ignored]]:
+    present: dict[int, str] = {}
     ignored = []
-    for entry in sorted(day_folder.iterdir()):
+    for entry in storage.ls(day_folder):
         if entry.name.startswith(("_", ".")):
             continue
-        _refuse_link(entry)
+        path = "%s/%s" % (day_folder, entry.name)
+        _refuse_link(storage, path)
         match = _HOUR_NAME.match(entry.name)
-        if not entry.is_dir():
-            ignored.append(Ignored(entry, "not an hour folder (a file beside the hour=HH folders)"))
+        if not entry.is_dir:
+            ignored.append(Ignored(storage.display(path), "not an hour folder (a file beside the hour=HH folders)"))
         elif match is None or int(match.group(1)) > 23:
-            ignored.append(Ignored(entry, "not an hour folder: hour folders are named hour=00 .. hour=23"))
+            ignored.append(Ignored(storage.display(path), "not an hour folder: hour folders are named hour=00 .. hour=23"))
         else:
-            present[int(match.group(1))] = entry
+            present[int(match.group(1))] = path
     return present, ignored
 
 
-def _landing_files(folder: Path) -> tuple[tuple[Path, ...], list[Ignored]]:
-    if not folder.is_dir():
-        return (), []
+def _landing_files(storage: Storage, folder: str) -> tuple[tuple[str, ...], list[Ignored]]:
     files, ignored = [], []
-    for entry in sorted(folder.iterdir()):
+    for entry in storage.ls(folder):
         if entry.name.startswith(("_", ".")):
             continue
-        _refuse_link(entry)
-        if not entry.is_file():
-            ignored.append(Ignored(entry, "not a landing file (a folder inside an hour folder)"))
+        path = "%s/%s" % (folder, entry.name)
+        _refuse_link(storage, path)
+        if entry.is_dir:
+            ignored.append(Ignored(storage.display(path), "not a landing file (a folder inside an hour folder)"))
         elif not entry.name.endswith(SUFFIXES):
-            ignored.append(Ignored(entry, "not a landing file: landing files end in .jsonl or .jsonl.gz"))
+            ignored.append(Ignored(storage.display(path), "not a landing file: landing files end in .jsonl or .jsonl.gz"))
         else:
-            files.append(entry)
+            files.append(path)
     return tuple(files), ignored
 
 
-def _refuse_link(path: Path) -> None:
-    if path.is_symlink():
+def _refuse_link(storage: Storage, path: str) -> None:
+    # Only local filesystems have links (HDFS's are off by default).
+    if storage.is_local and os.path.islink(storage.local_path(path)):
         raise LandingError(
             "%s is a symbolic link; links inside a landing are refused (a line's landing hour "
-            "is the folder it is in): copy or move the file into its hour folder" % path
+            "is the folder it is in): copy or move the file into its hour folder" % storage.local_path(path)
         )
 
 
-def check_gzip(path: Path) -> None:
+def check_gzip(storage: Storage, path: str) -> None:
     """Read a .gz file to its end; raise LandingError if it is broken."""
     try:
-        with gzip.open(path, "rb") as handle:
+        with storage.open(path, "rb") as raw, gzip.GzipFile(fileobj=raw) as handle:
             while handle.read(_CHUNK):
                 pass
     except (OSError, EOFError, zlib.error) as exc:
         raise LandingError(
-            "%s is not a readable gzip file (%s); move it aside or land it again" % (path, exc)
+            "%s is not a readable gzip file (%s); move it aside or land it again" % (storage.display(path), exc)
         ) from None
 
 
-def check_files(hours: list[LandingHour]) -> int:
-    """Check every file of ``hours``; return their total size in bytes."""
+def check_files(landing: Landing) -> int:
+    """Check every file of the landing; return their total size in bytes."""
     total = 0
-    for hour in hours:
+    for hour in landing.hours:
         for path in hour.files:
-            if path.name.endswith(".gz"):
-                check_gzip(path)
-            total += path.stat().st_size
+            if path.endswith(".gz"):
+                check_gzip(landing.storage, path)
+            total += landing.storage.size(path)
     return total

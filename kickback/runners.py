@@ -2,8 +2,9 @@
 
 The jobs themselves know nothing of runners; this module turns the one
 configuration into mrjob switches so that the same job runs inline, local,
-on the local stack's real Hadoop streaming, or on a cluster (an mrjob.conf
-given by ``mrjob_conf`` carries the cluster's settings).
+on the stack's real Hadoop (streaming in local mode, or YARN in the
+cluster profile), or on a cluster (an mrjob.conf given by ``mrjob_conf``
+carries the cluster's settings).
 """
 
 from __future__ import annotations
@@ -12,12 +13,24 @@ import sys
 from pathlib import Path
 
 from kickback.config import ConfigError, Settings
+from kickback.jobjar import JobJarError, output_format_jar
 from stack.hadoop import streaming_jar
 from stack.paths import StackPaths
 
+# mrjob's runners that run tasks on this machine, reading local files.
+SIM_RUNNERS = ("inline", "local")
+# Runners that run Hadoop streaming, with the jobs' Java output format.
+CLUSTER_RUNNERS = ("hadoop", "emr", "dataproc")
+_CLOUD_RUNNERS = ("emr", "dataproc")
 
-def runner_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
-    """The mrjob switches that select and configure ``runner``."""
+
+def runner_args(settings: Settings, runner: str, scratch: Path, cluster_tmp: str | None = None) -> list[str]:
+    """The mrjob switches that select and configure ``runner``.
+
+    ``scratch`` is a local folder of the run; ``cluster_tmp`` the URI where
+    cluster runners keep the run's job files (for the hadoop runner, a
+    folder of ``scratch`` when not given: mrjob's own default is in HDFS).
+    """
     args = ["-r", runner]
     if settings.mrjob_conf:
         if not Path(settings.mrjob_conf).is_file():
@@ -25,26 +38,45 @@ def runner_args(settings: Settings, runner: str, scratch: Path) -> list[str]:
         args += ["-c", settings.mrjob_conf]
     else:
         args += ["--no-conf"]
-    if runner in ("inline", "local"):
-        args += ["--local-tmp-dir", str(scratch)]
+    args += ["--local-tmp-dir", str(scratch)]
     if runner == "local":
         # Tasks run this interpreter, which has mrjob installed: importing
         # it from a fresh zip in every task would only add start-up time.
         args += ["--python-bin", sys.executable, "--no-bootstrap-mrjob"]
+    if runner in CLUSTER_RUNNERS:
+        # The driver listed every input already; mrjob would run one
+        # `hadoop fs -ls` (a JVM) per input to check them again.
+        args += ["--no-check-input-paths", "--libjars", str(_jobs_jar(settings))]
     if runner == "hadoop":
         hadoop_bin, jar = hadoop_paths(settings)
         args += [
             "--hadoop-bin", hadoop_bin,
             "--hadoop-streaming-jar", jar,
-            "--hadoop-tmp-dir", (scratch / "hadoop").resolve().as_uri(),
-            "--local-tmp-dir", str(scratch),
             "--python-bin", sys.executable,
             "--task-python-bin", sys.executable,
         ]
+        args += ["--hadoop-tmp-dir", cluster_tmp or (scratch / "hadoop").resolve().as_uri()]
         if not settings.hadoop_bin:
-            # The local stack's tasks run this interpreter (mrjob installed).
-            args += ["--no-bootstrap-mrjob"]
+            # The stack's tasks run this interpreter (mrjob installed); its
+            # YARN keeps task logs where mrjob looks for tracebacks.
+            paths = StackPaths.under(settings.stack_dir)
+            args += ["--no-bootstrap-mrjob", "--hadoop-log-dirs", str(paths.logs)]
+            if settings.stack_profile == "cluster":
+                # Small jobs run inside their ApplicationMaster: one container
+                # start per step instead of one per task.
+                args += ["--jobconf", "mapreduce.job.ubertask.enable=true"]
+    if runner in _CLOUD_RUNNERS and cluster_tmp:
+        args += ["--cloud-tmp-dir", cluster_tmp]
     return args
+
+
+def _jobs_jar(settings: Settings) -> Path:
+    """The jobs' output format jar, built against the stack's (or the given) Hadoop."""
+    hadoop_bin, _ = hadoop_paths(settings)
+    try:
+        return output_format_jar(settings.var_dir, hadoop_bin)
+    except JobJarError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def hadoop_paths(settings: Settings) -> tuple[str, str]:

@@ -1,9 +1,9 @@
 """Roll validated events up per device, per member and per event day.
 
 Input: part files of the ``events`` dataset (TSV, ``records.EVENT_COLUMNS``),
-already validated and deduplicated. Output: ``(partition, row)`` pairs, the
-partition being ``device_daily/dt=D``, ``member_daily/dt=D`` or
-``member_events/dt=D`` for event day D, the row a TSV line in that dataset's
+already validated and deduplicated. Output: rows in their partition folders
+(``mapreduce.jobio``) ``device_daily/dt=D``, ``member_daily/dt=D`` or
+``member_events/dt=D`` for event day D, each a TSV line in that dataset's
 columns. Pass ``--event-day`` (repeatable) to recompute only those days; feed
 every events partition that can hold them (late events land up to 7 days
 after their event day).
@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import logging
 
-from mrjob.job import MRJob
-from mrjob.protocol import RawProtocol, StandardJSONProtocol
+from mrjob.protocol import StandardJSONProtocol
 
 from mapreduce import rollups
+from mapreduce.jobio import JobIO
+from warehouse import layout
 
 logger = logging.getLogger(__name__)
 
 
-class MRRollUpDays(MRJob):
+class MRRollUpDays(JobIO):
     """Events -> device_daily, member_daily and member_events rows."""
 
     # The stdlib JSON codec round-trips floats exactly (ujson may not).
     INTERNAL_PROTOCOL = StandardJSONProtocol
-    OUTPUT_PROTOCOL = RawProtocol
 
     def configure_args(self):
         """Add --event-day."""
@@ -57,7 +57,7 @@ class MRRollUpDays(MRJob):
     def mapper(self, _, line):
         """Event row -> partials for its device, member and member event."""
         try:
-            event = rollups.parse_event(line)
+            event = rollups.parse_event(self.split_input(line)[1].decode("utf-8"))
             if self.event_days is not None and event["event_dt"] not in self.event_days:
                 self.increment_counter("roll_up_days", "other_day")
                 return
@@ -73,11 +73,19 @@ class MRRollUpDays(MRJob):
         """Merge partials of one key."""
         yield key, rollups.merge_partials(key[0], partials)
 
+    def reducer_init(self):
+        """Start this task's output."""
+        self.open_output()
+
     def reducer(self, key, partials):
         """Merge and finalize partials of one key into an output row."""
         dataset, day, entity = key
         merged = rollups.merge_partials(dataset, partials)
-        yield rollups.partition_path(dataset, day), rollups.finalize(dataset, entity, merged)
+        yield from self.emit(layout.partition(dataset, day).path, rollups.finalize(dataset, entity, merged))
+
+    def reducer_final(self):
+        """Close this task's output."""
+        self.close_output()
 
 
 if __name__ == "__main__":

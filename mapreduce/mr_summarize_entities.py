@@ -23,22 +23,21 @@ from __future__ import annotations
 
 import logging
 
-from mrjob.compat import jobconf_from_env
-from mrjob.job import MRJob
-from mrjob.protocol import RawProtocol, StandardJSONProtocol
+from mrjob.protocol import StandardJSONProtocol
 from mrjob.step import MRStep
 
 from mapreduce import rollups, summaries
+from mapreduce.jobio import JobIO
+from warehouse import layout
 
 logger = logging.getLogger(__name__)
 
 
-class MRSummarizeEntities(MRJob):
+class MRSummarizeEntities(JobIO):
     """device_daily + member_daily -> device_summary and member_summary rows."""
 
     # The stdlib JSON codec round-trips floats exactly (ujson may not).
     INTERNAL_PROTOCOL = StandardJSONProtocol
-    OUTPUT_PROTOCOL = RawProtocol
 
     def configure_args(self):
         """Add --as-of and --snapshot-dt."""
@@ -75,29 +74,29 @@ class MRSummarizeEntities(MRJob):
         """Join on devices, then summarize members."""
         return [
             MRStep(
-                mapper_init=self.find_input_dataset,
                 mapper=self.map_daily_rows,
                 combiner=self.merge_partials,
                 reducer=self.join_devices_to_members,
             ),
             MRStep(
                 combiner=self.merge_partials,
+                reducer_init=self.open_output,
                 reducer=self.write_summaries,
+                reducer_final=self.close_output,
             ),
         ]
 
-    def find_input_dataset(self):
-        """Which dataset and event day this task's input file holds."""
-        path = jobconf_from_env("mapreduce.map.input.file")
-        self.input_dataset, self.input_dt = summaries.parse_input_path(path)
-
     def map_daily_rows(self, _, line):
         """Daily row -> partials keyed by device or member."""
+        path, line = self.split_input(line)
+        if path != getattr(self, "_path", None):
+            self._path, (self._dataset, self._dt) = path, summaries.parse_input_path(path)
+        dataset, dt = self._dataset, self._dt
         try:
-            keyed = summaries.daily_partials(self.input_dataset, self.input_dt, line)
+            keyed = summaries.daily_partials(dataset, dt, line.decode("utf-8"))
         except ValueError as exc:
-            logger.debug("bad %s row: %s", self.input_dataset, exc)
-            self.increment_counter("summarize_entities", "bad_" + self.input_dataset)
+            logger.debug("bad %s row: %s", dataset, exc)
+            self.increment_counter("summarize_entities", "bad_" + dataset)
             return
         yield from keyed
 
@@ -119,7 +118,7 @@ class MRSummarizeEntities(MRJob):
         kind, entity = key
         merged = summaries.merge_partials(kind, partials)
         dataset, row = summaries.finalize(kind, entity, merged, self.as_of)
-        yield rollups.partition_path(dataset, self.snapshot_dt), row
+        yield from self.emit(layout.partition(dataset, self.snapshot_dt).path, row)
 
 
 if __name__ == "__main__":

@@ -42,11 +42,9 @@ import logging
 from collections import Counter
 
 import orjson
-from mrjob.compat import jobconf_from_env
-from mrjob.job import MRJob
-from mrjob.protocol import BytesValueProtocol, RawProtocol
 
 from mapreduce import tsv
+from mapreduce.records import EVENT_COLUMNS
 from mapreduce.device_log import (
     Rejection,
     event_row,
@@ -56,10 +54,10 @@ from mapreduce.device_log import (
     parse_line,
     quarantine_row,
 )
+from mapreduce.jobio import JobIO
+from warehouse import layout
 
 logger = logging.getLogger(__name__)
-
-INPUT_FILE_JOBCONF = "mapreduce.map.input.file"
 
 # Quarantine records are spread over this many reduce keys per source file.
 _QUARANTINE_SPREAD = 64
@@ -92,18 +90,15 @@ class _InputFile:
         if self.is_prior:
             return
         dt, hour = landing_hour_from_path(path)
-        partition = "dt=%s/hour=%02d" % (dt, hour)
         self.landing_start_ms = landing_hour_start_ms(dt, hour)
-        self.events_path = "events/" + partition
-        self.quarantine_path = "quarantine/" + partition
+        self.events_path = layout.partition("events", dt, hour).path
+        self.quarantine_path = layout.partition("quarantine", dt, hour).path
 
 
-class MRValidateEvents(MRJob):
+class MRValidateEvents(JobIO):
     """Raw landings -> valid events and quarantine, one copy per event_id."""
 
-    INPUT_PROTOCOL = BytesValueProtocol
     INTERNAL_PROTOCOL = OrjsonProtocol
-    OUTPUT_PROTOCOL = RawProtocol
 
     def configure_args(self):
         """Add --prior-events."""
@@ -124,10 +119,10 @@ class MRValidateEvents(MRJob):
 
     def mapper(self, _, line):
         """Parse one raw line (or read one prior event id) and route it by event_id."""
-        path = jobconf_from_env(INPUT_FILE_JOBCONF)
+        path, line = self.split_input(line)
         source = self._file
         if source is None or source.path != path:
-            source = self._file = self._open_input(path)
+            source = self._file = _InputFile(path, self._prior_root)
         if source.is_prior:
             event_id = line.split(b"\t", 1)[0]
             if event_id.strip():
@@ -152,15 +147,16 @@ class MRValidateEvents(MRJob):
         self._flush_counters()
 
     def reducer_init(self):
-        """Start this task's counters."""
+        """Start this task's counters and output."""
         self._counts = Counter()
+        self.open_output()
 
     def reducer(self, key, values):
         """Write quarantine rows as they are; keep one winner per event_id."""
         if type(key) is list:
             dataset_path = key[1]
             for row_text in values:
-                yield dataset_path, row_text
+                yield from self.emit(dataset_path, row_text)
             return
         prior = False
         copies = 0
@@ -187,19 +183,13 @@ class MRValidateEvents(MRJob):
         counts["lines", "valid"] += 1
         if copies > 1:
             counts["lines", "duplicate"] += copies - 1
-        yield winner[0], winner[1]
+        counts["event_days", _event_day(winner[1])] += 1
+        yield from self.emit(winner[0], winner[1])
 
     def reducer_final(self):
-        """Emit this task's counters."""
+        """Emit this task's counters; close its output."""
+        self.close_output()
         self._flush_counters()
-
-    def _open_input(self, path):
-        if not path:
-            raise ValueError(
-                "no input file name in the task environment (%s); "
-                "run on files, not stdin" % INPUT_FILE_JOBCONF
-            )
-        return _InputFile(path, self._prior_root)
 
     def _flush_counters(self):
         for (group, name), amount in sorted(self._counts.items()):
@@ -221,6 +211,14 @@ def path_key(path: str) -> str:
     while "//" in path:
         path = path.replace("//", "/")
     return path
+
+
+_EVENT_DT = EVENT_COLUMNS.index("event_dt")
+
+
+def _event_day(row_text: str) -> str:
+    """The event_dt column of an events row (a date: never escaped)."""
+    return row_text.split("\t", _EVENT_DT + 1)[_EVENT_DT]
 
 
 def _copy_order(value: list) -> tuple:

@@ -24,16 +24,25 @@ from __future__ import annotations
 import datetime
 import logging
 import math
-import operator
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-import orjson
-
 from mapreduce import tsv
+from mapreduce.merges import (
+    ADD,
+    COUNTS,
+    DISTINCT,
+    MAX,
+    MAX_PER_KEY,
+    MIN,
+    STATS,
+    Field,
+    Partial,
+    dumps_json,
+    fold,
+)
 from mapreduce.records import EVENT_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -45,8 +54,6 @@ MEMBER_EVENTS = "member_events"
 MEMBER_EVENT_TYPES = ("purchase", "redeem", "checkin")
 SENSOR_METRICS = ("temperature_c", "humidity_pct", "foot_traffic")
 DEFAULT_CURRENCY = "USD"
-
-Partial = dict[str, Any]
 
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -73,16 +80,6 @@ def parse_event_days(texts: Iterable[str] | None) -> frozenset[str] | None:
     return days or None
 
 
-def dumps_json(value: Any) -> str:
-    """JSON text with sorted keys, so equal values always give equal bytes."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-
-
-def partition_path(dataset: str, dt: str) -> str:
-    """The partition a row belongs to, relative to the warehouse root."""
-    return f"{dataset}/dt={dt}"
-
-
 def _int(text: str | None, name: str) -> int | None:
     if text is None:
         return None
@@ -101,99 +98,6 @@ def _number(text: str | None, name: str) -> Fraction | None:
         return Fraction(text)
     except ValueError:
         raise ValueError(f"{name} is not a finite number: {text!r}") from None
-
-
-# --- generic merges ---------------------------------------------------------
-#
-# A partial is folded field by field. To keep a fold linear in its input
-# (a till sees thousands of events and members a day), the accumulator is a
-# private copy whose collections are updated in place: ``thaw`` makes that
-# copy (sets for distinct lists), ``merge(acc, value)`` folds one partial's
-# field into it, ``freeze`` turns it back into JSON-safe canonical form.
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-@dataclass(frozen=True)
-class Field:
-    """How one field of a partial folds."""
-
-    merge: Callable[[Any, Any], Any]
-    thaw: Callable[[Any], Any] = _same
-    freeze: Callable[[Any], Any] = _same
-
-
-def min_opt(a: Any, b: Any) -> Any:
-    """The smaller of two values, None meaning absent."""
-    if a is None:
-        return b
-    return a if b is None else min(a, b)
-
-
-def max_opt(a: Any, b: Any) -> Any:
-    """The greater of two values, None meaning absent."""
-    if a is None:
-        return b
-    return a if b is None else max(a, b)
-
-
-def _add_counts(acc: dict[str, int], value: dict[str, int]) -> dict[str, int]:
-    for key, count in value.items():
-        acc[key] = acc.get(key, 0) + count
-    return acc
-
-
-def _add_to_set(acc: set[str], value: list[str]) -> set[str]:
-    acc.update(value)
-    return acc
-
-
-def _max_per_key(acc: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
-    for key, item in value.items():
-        acc[key] = max_opt(acc.get(key), item)
-    return acc
-
-
-def _thaw_stats(stats: Partial | None) -> Partial | None:
-    return None if stats is None else {**stats, "sum": Fraction(stats["sum"])}
-
-
-def _add_stats(acc: Partial | None, value: Partial | None) -> Partial | None:
-    if value is None:
-        return acc
-    if acc is None:
-        return _thaw_stats(value)
-    acc["min"] = min(acc["min"], value["min"])
-    acc["max"] = max(acc["max"], value["max"])
-    acc["sum"] += Fraction(value["sum"])
-    acc["n"] += value["n"]
-    return acc
-
-
-def _freeze_stats(stats: Partial | None) -> Partial | None:
-    return None if stats is None else {**stats, "sum": str(stats["sum"])}
-
-
-ADD = Field(operator.add)
-MIN = Field(min_opt)
-MAX = Field(max_opt)
-COUNTS = Field(_add_counts, thaw=dict)
-DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted)
-MAX_PER_KEY = Field(_max_per_key, thaw=dict)
-STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
-
-
-def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
-    """Merge one or more partials field by field; the inputs are not modified."""
-    items = iter(partials)
-    first = next(items)
-    acc = {name: field.thaw(first[name]) for name, field in fields.items()}
-    for partial in items:
-        for name, field in fields.items():
-            acc[name] = field.merge(acc[name], partial[name])
-    return {name: field.freeze(acc[name]) for name, field in fields.items()}
 
 
 def _latest(event: dict[str, str | None], value: Any) -> list | None:

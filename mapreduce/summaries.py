@@ -31,20 +31,9 @@ import orjson
 
 from mapreduce import tsv
 from mapreduce.records import DEVICE_DAILY_COLUMNS, MEMBER_DAILY_COLUMNS
-from mapreduce.rollups import (
-    ADD,
-    COUNTS,
-    MAX,
-    MAX_PER_KEY,
-    MIN,
-    ROW_FIELDS,
-    Field,
-    Partial,
-    dumps_json,
-    fold,
-    max_opt,
-    parse_day,
-)
+from mapreduce.merges import ADD, COUNTS, MAX, MAX_PER_KEY, MIN, Field, Partial, dumps_json, fold, max_opt
+from mapreduce.rollups import DEVICE_DAILY, MEMBER_DAILY, ROW_FIELDS
+from warehouse import layout
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +43,6 @@ DEVICE = "device"
 MEMBER = "member"
 
 _AS_OF_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
-_INPUT_RE = re.compile(r"(?:^|/)(device_daily|member_daily)/dt=(\d{4}-\d{2}-\d{2})(?:/|$)")
 _INT_RE = re.compile(r"-?\d+")
 
 
@@ -73,13 +61,16 @@ def parse_as_of(text: str) -> str:
 
 def parse_input_path(path: str | None) -> tuple[str, str]:
     """(dataset, event day) of a device_daily or member_daily part file."""
-    match = _INPUT_RE.search(path or "")
-    if match is None:
+    try:
+        partition = layout.partition_of_file(path or "")
+    except layout.LayoutError:
+        partition = None
+    if partition is None or partition.dataset not in (DEVICE_DAILY, MEMBER_DAILY):
         raise ValueError(
             f"input file {path!r} is not under device_daily/dt=YYYY-MM-DD/ "
             "or member_daily/dt=YYYY-MM-DD/"
         )
-    return match.group(1), parse_day(match.group(2), option="input partition dt")
+    return partition.dataset, partition.dt
 
 
 def _int(text: str | None, name: str) -> int:

@@ -1,5 +1,6 @@
-"""The local Hadoop-ecosystem stack: real HBase, Hadoop streaming and a
-HiveServer2 endpoint, started on 127.0.0.1 from Maven Central and PyPI parts.
+"""The local Hadoop-ecosystem stack: real HBase, Hadoop streaming and Apache
+Hive (metastore service and HiveServer2), started on 127.0.0.1 from Maven
+Central jars.
 
 Public entry points: ``up``, ``down``, ``status`` (see ``stack.control``).
 """

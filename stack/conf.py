@@ -98,23 +98,6 @@ def mapred_site() -> dict[str, object]:
     }
 
 
-def hive_site(settings: "Settings", paths: StackPaths) -> dict[str, object]:
-    """Spark Thrift Server speaking HiveServer2, with a Derby metastore."""
-    hive = paths.data / "hive"
-    return {
-        "hive.server2.thrift.bind.host": "127.0.0.1",
-        "hive.server2.thrift.port": settings.hive_port,
-        "hive.server2.authentication": settings.hive_auth,
-        "javax.jdo.option.ConnectionURL": "jdbc:derby:;databaseName=%s;create=true"
-        % (hive / "metastore_db"),
-        "hive.metastore.warehouse.dir": (hive / "warehouse").as_uri(),
-        "hive.exec.dynamic.partition": "true",
-        "hive.exec.dynamic.partition.mode": "nonstrict",
-        "datanucleus.schema.autoCreateAll": "true",
-        "hive.metastore.schema.verification": "false",
-    }
-
-
 def write_if_changed(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` unless it already holds it."""
     if path.exists() and path.read_text() == text:
@@ -126,13 +109,16 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_all(settings: "Settings", paths: StackPaths) -> None:
-    """Write every configuration file of the stack."""
+def render_all(settings: "Settings", paths: StackPaths,
+               hbase_properties: Mapping[str, object] | None = None) -> None:
+    """Write HBase's and the Hadoop launcher's files (``hbase_properties``: HBase's, if not the local ones).
+
+    The Hive services' files are ``stack.hive.render_all``'s.
+    """
     hbase = paths.conf / "hbase"
-    write_if_changed(hbase / "hbase-site.xml", site_xml(hbase_site(settings, paths)))
+    write_if_changed(hbase / "hbase-site.xml", site_xml(hbase_properties or hbase_site(settings, paths)))
     write_if_changed(hbase / "log4j2.properties", LOG4J2)
     hadoop = paths.conf / "hadoop"
     write_if_changed(hadoop / "core-site.xml", site_xml(core_site(paths)))
     write_if_changed(hadoop / "mapred-site.xml", site_xml(mapred_site()))
     write_if_changed(hadoop / "log4j.properties", LOG4J1)
-    write_if_changed(paths.conf / "spark" / "hive-site.xml", site_xml(hive_site(settings, paths)))

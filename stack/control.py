@@ -3,6 +3,10 @@
 ``up`` is idempotent: a service whose recorded process still runs is left
 alone, so running it twice is harmless. ``down`` stops exactly the
 processes ``up`` recorded. Data stays under the stack's data folder.
+
+In the cluster profile (``stack.profile``) ``up`` first starts HDFS and
+YARN (``stack.cluster``), makes the project's HDFS folders, and starts
+HBase on that HDFS.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from stack import conf, hadoop, jars, process
+from stack import cluster, conf, hadoop, jars, process, profile
+from stack import hive as hive_services
+from stack.cluster import conf as cluster_conf
+from stack.cluster import webhdfs
 from stack.errors import StackError
 from stack.java import check_java, find_java
 from stack.paths import StackPaths
@@ -45,7 +52,7 @@ def prepare(settings: "Settings", say: Say = logger.info) -> tuple[StackPaths, P
     paths.make_dirs()
     java = find_java()
     check_java(java)
-    for bundle in jars.BUNDLES:
+    for bundle in profile.bundles(settings, jars.BUNDLES):
         if not (paths.jars(bundle) / ".pom.sha256").exists():
             say("resolving %s jars from Maven Central (first run only)..." % bundle)
         bundle_jars = jars.ensure_jars(paths, bundle)
@@ -53,29 +60,82 @@ def prepare(settings: "Settings", say: Say = logger.info) -> tuple[StackPaths, P
             paths.classpath_file(bundle),
             jars.classpath(paths.conf / bundle, bundle_jars) + "\n",
         )
-    conf.render_all(settings, paths)
-    hadoop.write_launcher(paths, java, sorted(paths.jars("hadoop").glob("*.jar")))
+    hadoop_jars = sorted(paths.jars("hadoop").glob("*.jar"))
+    if profile.is_cluster(settings):
+        layout = cluster.ClusterLayout(paths)
+        cluster_conf.render_all(settings, paths, cluster.hadoop_user())
+        conf.render_all(settings, paths, cluster_conf.hbase_on_hdfs(settings, layout, conf.hbase_site(settings, paths)))
+        hadoop.write_launcher(paths, java, hadoop_jars, **cluster_conf.launcher_options(paths))
+    else:
+        cluster_conf.hbase_hdfs_site_file(paths).unlink(missing_ok=True)
+        conf.render_all(settings, paths)
+        hadoop.write_launcher(paths, java, hadoop_jars)
+    hive_services.render_all(settings, paths)
     return paths, java
+
+
+def services_of(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Service]:
+    """Every service of the settings' profile: the Hadoop daemons first in the cluster profile."""
+    if not profile.is_cluster(settings):
+        return define(settings, paths, java)
+    shared = define(settings, paths, java, cluster_conf.hbase_classpath(paths))
+    return {**cluster.define(settings, paths, java), **shared}
 
 
 def up(settings: "Settings", say: Say = logger.info) -> list[ServiceStatus]:
     """Start every service that is not running and wait until all answer."""
+    profile.check_switch(settings, StackPaths.under(settings.stack_dir))
     paths, java = prepare(settings, say)
     paths.ready_marker.unlink(missing_ok=True)
-    services = define(settings, paths, java)
-    # HBase and Spark start side by side; Thrift needs HBase first.
+    services = services_of(settings, paths, java)
+    if profile.is_cluster(settings):
+        cluster.check_ports(settings, {name: service.ports for name, service in services.items()})
+    profile.record(settings, paths)
+    if profile.is_cluster(settings):
+        _start_hdfs(settings, services, paths, java, say)
+        # The ResourceManager starts beside HBase and the Hive metastore.
+        _ensure_started(services["resourcemanager"], paths, say)
+    # HBase and the Hive metastore start side by side; Thrift needs HBase
+    # first, and HiveServer2 the metastore (it tries once, and exits
+    # without one).
     _ensure_started(services["hbase"], paths, say)
+    _ensure_started(services["metastore"], paths, say)
+    if profile.is_cluster(settings):
+        # The NodeManager registers once the ResourceManager listens
+        # (started earlier, it would wait 30 s to retry).
+        _wait_answers(services["resourcemanager"], paths, settings.start_timeout_s, say)
+        _ensure_started(services["nodemanager"], paths, say)
+    _wait_answers(services["metastore"], paths, settings.start_timeout_s, say)
     _ensure_started(services["hive"], paths, say)
     _wait_answers(services["hbase"], paths, settings.start_timeout_s, say)
     _ensure_started(services["thrift"], paths, say)
+    if profile.is_cluster(settings):
+        _wait_answers(services["nodemanager"], paths, settings.start_timeout_s, say)
     _wait_answers(services["thrift"], paths, settings.start_timeout_s, say)
     _wait_answers(services["hive"], paths, settings.start_timeout_s, say)
-    hadoop_ready = probe_stack_hadoop(paths)
+    hadoop_ready = probe_stack_hadoop(paths, _hadoop_probe_dir(settings))
     if not hadoop_ready:
         raise StackError("the hadoop launcher %s does not work: %s; try it by hand"
                          % (paths.hadoop_bin, hadoop_ready.detail))
     paths.ready_marker.write_text("ready\n")
     return status(settings)
+
+
+def _start_hdfs(settings: "Settings", services: dict[str, Service], paths: StackPaths, java: Path,
+                say: Say) -> None:
+    """Format on first start, start the NameNode and DataNode, make the project's folders."""
+    if process.running_pid(paths.pid_file("namenode")) is None and cluster.format_namenode(settings, paths, java):
+        say("formatted HDFS in %s (first start)" % cluster.ClusterLayout(paths).name_dir)
+    for name in ("namenode", "datanode"):
+        _ensure_started(services[name], paths, say)
+        _wait_answers(services[name], paths, settings.start_timeout_s, say)
+    made = webhdfs.make_folders("127.0.0.1", settings.hdfs_http_port, cluster.hadoop_user())
+    say("HDFS folders ready: %s" % ", ".join(made))
+
+
+def _hadoop_probe_dir(settings: "Settings") -> str | None:
+    # In the cluster profile the launcher's file system is HDFS.
+    return webhdfs.folders(cluster.hadoop_user())[0][0] if profile.is_cluster(settings) else None
 
 
 def _ensure_started(service: Service, paths: StackPaths, say: Say) -> None:
@@ -132,11 +192,13 @@ def down(settings: "Settings", say: Say = logger.info) -> list[str]:
     paths = StackPaths.under(settings.stack_dir)
     paths.ready_marker.unlink(missing_ok=True)
     stopped = []
-    # The API, when `kickback run` started it, goes first: it reads HBase.
-    for name in ("api", "hive", "thrift", "hbase"):
+    # The API, when `kickback run` started it, goes first: it reads HBase;
+    # then HBase before the HDFS it writes to, whatever the settings' profile.
+    for name in profile.stop_order():
         if process.stop(paths.pid_file(name)):
             say("stopped %s" % name)
             stopped.append(name)
+    profile.forget(paths)
     return stopped
 
 
@@ -145,14 +207,14 @@ def status(settings: "Settings") -> list[ServiceStatus]:
     paths = StackPaths.under(settings.stack_dir)
     java = find_java()
     rows = []
-    for service in define(settings, paths, java).values():
+    for service in services_of(settings, paths, java).values():
         pid = process.running_pid(paths.pid_file(service.name))
         readiness = service.probe()
         rows.append(ServiceStatus(
             service.name, service.endpoint, pid, readiness.ready, paths.log_file(service.name),
             readiness.detail,
         ))
-    hadoop_ready = probe_stack_hadoop(paths)
+    hadoop_ready = probe_stack_hadoop(paths, _hadoop_probe_dir(settings))
     rows.append(ServiceStatus(
         "hadoop", "streaming launcher %s" % paths.hadoop_bin, None,
         hadoop_ready.ready, paths.logs, hadoop_ready.detail,
@@ -168,6 +230,6 @@ def stop_service(settings: "Settings", name: str) -> bool:
 def start_service(settings: "Settings", name: str, say: Say = logger.info) -> None:
     """Start one stopped service again and wait until it answers."""
     paths = StackPaths.under(settings.stack_dir)
-    service = define(settings, paths, find_java())[name]
+    service = services_of(settings, paths, find_java())[name]
     _ensure_started(service, paths, say)
     _wait_answers(service, paths, settings.start_timeout_s, say)

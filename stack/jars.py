@@ -1,6 +1,6 @@
 """Resolving the stack's jars from Maven Central with the repo's pom files.
 
-Each bundle (``hbase``, ``hadoop``) has a pom under ``stack/maven/<bundle>``;
+Each bundle (``hbase``, ``hadoop``, ``hive``) has a pom under ``stack/maven/<bundle>``;
 ``mvn dependency:copy-dependencies`` copies its jars into the stack's lib
 folder. A stamp holding the pom's hash makes the step a no-op when nothing
 changed, so ``up`` twice downloads once.
@@ -19,7 +19,7 @@ from stack.paths import StackPaths
 
 logger = logging.getLogger(__name__)
 
-BUNDLES = ("hbase", "hadoop")
+BUNDLES = ("hbase", "hadoop", "hive")
 
 
 def pom_digest(pom: Path) -> str:

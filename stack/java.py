@@ -32,6 +32,25 @@ JDK17_FLAGS = (
 )
 
 
+# What Hive and the MapReduce tasks it launches need on JDK 17: the broad
+# set (/work/shared/CLUSTER_NOTES.md). The prototype's
+# minimum (java.util for the metastore; java.lang, java.net, java.nio,
+# java.util, java.util.concurrent.atomic, java.util.regex for HiveServer2)
+# was found by running one flow and adding each package an
+# InaccessibleObjectException named; other query shapes reflect elsewhere
+# (Kryo plan serialisation, ORC and Parquet buffers, time zones).
+JDK17_OPENS_BROAD = tuple(
+    "--add-opens=%s=ALL-UNNAMED" % package for package in (
+        "java.base/java.lang", "java.base/java.lang.invoke", "java.base/java.lang.reflect",
+        "java.base/java.io", "java.base/java.net", "java.base/java.nio", "java.base/java.util",
+        "java.base/java.util.concurrent", "java.base/java.util.concurrent.atomic",
+        "java.base/java.util.regex", "java.base/java.time", "java.base/java.text",
+        "java.sql/java.sql", "java.base/sun.nio.ch", "java.base/sun.nio.cs",
+        "java.base/sun.security.action", "java.base/sun.util.calendar",
+    )
+)
+
+
 def find_java() -> Path:
     """The ``java`` to use: $JAVA_HOME/bin/java, else the one on PATH."""
     home = os.environ.get("JAVA_HOME")

@@ -54,7 +54,7 @@ def read_pid(pid_file: Path) -> int | None:
 
 
 def is_alive(pid: int) -> bool:
-    """Whether a process with ``pid`` exists (and is not a zombie)."""
+    """Whether a process with ``pid`` exists (and is not a zombie whose threads have all ended)."""
     try:
         os.kill(pid, 0)
     except OSError as exc:
@@ -63,7 +63,15 @@ def is_alive(pid: int) -> bool:
         stat = Path("/proc/%d/stat" % pid).read_text()
     except OSError:
         return True
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+    if stat.rsplit(")", 1)[-1].split()[0] != "Z":
+        return True
+    # A JVM's main thread ends first on SIGTERM: the process shows as a
+    # zombie while its other threads still run shutdown hooks and hold
+    # their ports. It has ended once only the zombie thread is left.
+    try:
+        return len(os.listdir("/proc/%d/task" % pid)) > 1
+    except OSError:
+        return False
 
 
 def running_pid(pid_file: Path) -> int | None:

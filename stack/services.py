@@ -13,8 +13,8 @@ service now, and otherwise why not.
 - thrift: through the Thrift1 server, the probe creates the table
   ``kickback_stack_probe`` (one family ``p``, one version) if it is
   missing, writes a fresh token into row ``probe`` and reads it back.
-- hive: a session opens (PyHive runs ``USE default``, so the metastore
-  answers) and ``SELECT 1`` returns 1.
+- metastore and hive (Apache Hive 4's metastore service and HiveServer2):
+  see ``stack.hive``.
 - hadoop: the launcher prints its version, its file system shell
   (``hadoop fs -test -d``) runs with the stack's configuration, and the
   streaming jar is there.
@@ -75,15 +75,16 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def hbase_argv(settings: "Settings", paths: StackPaths, java: Path, main: tuple[str, ...], heap: str) -> tuple[str, ...]:
-    """The java command line for an HBase main class."""
+def hbase_argv(settings: "Settings", paths: StackPaths, java: Path, main: tuple[str, ...], heap: str,
+               classpath: str | None = None) -> tuple[str, ...]:
+    """The java command line for an HBase main class (``classpath``: instead of conf dir + all jars)."""
     conf = paths.conf / "hbase"
     return (
         str(java), "-Xmx" + heap, *JDK17_FLAGS,
         "-Dlog4j2.configurationFile=%s" % (conf / "log4j2.properties"),
         "-Dhbase.log.dir=%s" % paths.logs,
         "-Djava.net.preferIPv4Stack=true",
-        "-cp", "%s:%s/*" % (conf, paths.jars("hbase")),
+        "-cp", classpath or "%s:%s/*" % (conf, paths.jars("hbase")),
         *main,
     )
 
@@ -154,31 +155,6 @@ def _round_trip(connection: Any) -> Readiness:
     return Readiness(True, "created, wrote and read %s" % PROBE_TABLE)
 
 
-def probe_hive(host: str, port: int, auth: str, username: str,
-               connect: Callable[..., Any] | None = None) -> Readiness:
-    """Whether the HiveServer2 endpoint opens a session and runs ``SELECT 1``."""
-    if connect is None:
-        from pyhive import hive  # the stack only needs it when probing
-
-        connect = hive.connect
-    # Thrift logs every refused connect at ERROR level: ask the port first.
-    if not port_open(host, port):
-        return Readiness(False, "port %d not open yet" % port)
-    try:
-        connection = connect(host=host, port=port, auth=auth, username=username)
-        try:
-            cursor = connection.cursor()
-            cursor.execute("SELECT 1")
-            rows = cursor.fetchall()
-        finally:
-            connection.close()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
-        return Readiness(False, "no session on %s:%d (%s)" % (host, port, reason(exc)))
-    if rows != [(1,)]:
-        return Readiness(False, "SELECT 1 returned %r" % (rows,))
-    return Readiness(True, "SELECT 1 ran")
-
-
 def probe_hadoop(hadoop_bin: Path, jar: Path, fs_dir: Path, timeout_s: float = 120) -> Readiness:
     """Whether the ``hadoop`` launcher reports a version and its ``fs`` shell runs."""
     if not jar.is_file():
@@ -203,30 +179,25 @@ def probe_hadoop(hadoop_bin: Path, jar: Path, fs_dir: Path, timeout_s: float = 1
     return Readiness(True, "version and fs ran")
 
 
-def probe_stack_hadoop(paths: StackPaths) -> Readiness:
-    """``probe_hadoop`` for the stack's launcher and jars."""
+def probe_stack_hadoop(paths: StackPaths, fs_dir: str | None = None) -> Readiness:
+    """``probe_hadoop`` for the stack's launcher and jars (``fs_dir``: a folder of its file system)."""
     try:
         jar = streaming_jar(sorted(paths.jars("hadoop").glob("*.jar")))
     except FileNotFoundError as exc:
         return Readiness(False, str(exc))
-    return probe_hadoop(paths.hadoop_bin, jar, paths.root)
+    return probe_hadoop(paths.hadoop_bin, jar, fs_dir or paths.root)
 
 
-def spark_home() -> Path:
-    """SPARK_HOME of the ``pyspark`` package installed with the project."""
-    import pyspark
-
-    return Path(pyspark.__file__).resolve().parent
-
-
-def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Service]:
-    """Every background service of the stack, in start order."""
+def define(settings: "Settings", paths: StackPaths, java: Path,
+           hbase_classpath: str | None = None) -> dict[str, Service]:
+    """Every background service of the stack, in start order (``hbase_classpath``: HBase's, if not all its jars)."""
     hbase = Service(
         name="hbase",
         endpoint="zookeeper 127.0.0.1:%d, master :%d, regionserver :%d"
         % (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
         ports=(settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
-        argv=hbase_argv(settings, paths, java, ("org.apache.hadoop.hbase.master.HMaster", "start"), settings.hbase_heap),
+        argv=hbase_argv(settings, paths, java, ("org.apache.hadoop.hbase.master.HMaster", "start"), settings.hbase_heap,
+                        hbase_classpath),
         probe=lambda: probe_hbase(
             (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
             paths.log_file("hbase"),
@@ -241,39 +212,14 @@ def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Ser
             ("org.apache.hadoop.hbase.thrift.ThriftServer", "-b", "127.0.0.1",
              "-p", str(settings.hbase_thrift_port), "-threadpool", "start"),
             settings.thrift_heap,
+            hbase_classpath,
         ),
         probe=lambda: probe_thrift(settings.hbase_host, settings.hbase_thrift_port),
     )
-    home = spark_home()
-    hive_data = paths.data / "hive"
-    hive = Service(
-        name="hive",
-        endpoint="hiveserver2 %s:%d (spark thrift server, auth %s)"
-        % (settings.hive_host, settings.hive_port, settings.hive_auth),
-        ports=(settings.hive_port,),
-        argv=(
-            str(home / "bin" / "spark-submit"),
-            "--master", "local[2]",
-            "--driver-memory", settings.spark_driver_memory,
-            "--conf", "spark.ui.enabled=false",
-            "--conf", "spark.driver.host=127.0.0.1",
-            "--conf", "spark.driver.bindAddress=127.0.0.1",
-            "--conf", "spark.sql.warehouse.dir=%s" % (hive_data / "warehouse").as_uri(),
-            "--conf", "spark.sql.shuffle.partitions=4",
-            "--conf", "spark.driver.extraJavaOptions=-Dderby.system.home=%s -Dderby.stream.error.file=%s"
-            % (hive_data, paths.logs / "derby.log"),
-            "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
-            "spark-internal",
-        ),
-        probe=lambda: probe_hive(settings.hive_host, settings.hive_port, settings.hive_auth, settings.hive_username),
-        env={
-            "SPARK_HOME": str(home),
-            "SPARK_CONF_DIR": str(paths.conf / "spark"),
-            "SPARK_LOCAL_IP": "127.0.0.1",
-            "JAVA_HOME": str(java.resolve().parent.parent),
-        },
-    )
-    return {service.name: service for service in (hbase, thrift, hive)}
+    # The metastore and HiveServer2 (stack.hive, which builds on this module).
+    from stack import hive
+
+    return {**{service.name: service for service in (hbase, thrift)}, **hive.define(settings, paths, java)}
 
 
 def service_env(service: Service) -> dict[str, str]:

@@ -28,13 +28,17 @@ PARTITIONED BY (
     dt   STRING COMMENT 'Landing day (UTC) in which the collector received the file',
     hour STRING COMMENT 'Landing hour 00-23 (UTC)'
 )
-ROW FORMAT DELIMITED
-    FIELDS TERMINATED BY '\t'
-    ESCAPED BY '\\'
-    LINES TERMINATED BY '\n'
-STORED AS TEXTFILE
-LOCATION '${warehouse}/events'
-TBLPROPERTIES (
+-- The text format of mapreduce/tsv.py, spelt out as LazySimpleSerDe
+-- properties: Hive 4 takes serialization.escape.crlf only there (ROW FORMAT
+-- DELIMITED accepts no SERDEPROPERTIES), and partitions copy them when added.
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'
+WITH SERDEPROPERTIES (
+    'field.delim' = '\t',
+    'serialization.format' = '\t',
+    'escape.delim' = '\\',
+    'line.delim' = '\n',
     'serialization.escape.crlf' = 'true',
     'serialization.null.format' = '\\N'
-);
+)
+STORED AS TEXTFILE
+LOCATION '${warehouse}/events';

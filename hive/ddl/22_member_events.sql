@@ -17,13 +17,17 @@ COMMENT 'Members transactional events (purchase, redeem, checkin) by event day.'
 PARTITIONED BY (
     dt STRING COMMENT 'Event day (UTC), YYYY-MM-DD'
 )
-ROW FORMAT DELIMITED
-    FIELDS TERMINATED BY '\t'
-    ESCAPED BY '\\'
-    LINES TERMINATED BY '\n'
-STORED AS TEXTFILE
-LOCATION '${warehouse}/member_events'
-TBLPROPERTIES (
+-- The text format of mapreduce/tsv.py, spelt out as LazySimpleSerDe
+-- properties: Hive 4 takes serialization.escape.crlf only there (ROW FORMAT
+-- DELIMITED accepts no SERDEPROPERTIES), and partitions copy them when added.
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'
+WITH SERDEPROPERTIES (
+    'field.delim' = '\t',
+    'serialization.format' = '\t',
+    'escape.delim' = '\\',
+    'line.delim' = '\n',
     'serialization.escape.crlf' = 'true',
     'serialization.null.format' = '\\N'
-);
+)
+STORED AS TEXTFILE
+LOCATION '${warehouse}/member_events';

@@ -2,6 +2,11 @@
 -- many copies landed, in Parquet, partitioned by event day. Rebuilt by
 -- `kickback hive register` with INSERT OVERWRITE for the event days a run
 -- touched (hive/dedup.py).
+-- EXTERNAL, at a fixed LOCATION: <warehouse>/events_dedup/event_dt=YYYY-MM-DD/.
+-- Hive 4 would make a managed table external anyway (TRANSLATED_TO_EXTERNAL,
+-- in a folder of the metastore's external warehouse, and with
+-- external.table.purge so that DROP TABLE deletes it); this way the files
+-- sit beside the pipeline's outputs and DROP TABLE keeps them.
 CREATE EXTERNAL TABLE IF NOT EXISTS ${database}.events_dedup (
     event_id      STRING  COMMENT 'Event id given by the device; a retried upload resends the same id',
     device_id     STRING  COMMENT 'Device that sent the event',

@@ -1,13 +1,17 @@
 """``kickback generate``: write synthetic device-log landings.
 
 A thin shell over ``generator.generate_landing``: parse the options, run,
-print a short summary (lines by intended outcome, bytes, seconds).
+print a short summary (lines by intended outcome, bytes, seconds). The
+generator writes local files; for a remote landing root (hdfs://, s3://,
+gs://) they are written to a local scratch folder first and then copied up,
+each landing hour's ``_manifest.json`` last.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 from pathlib import Path
 
@@ -16,6 +20,8 @@ import click
 from generator import OUTCOMES, generate_landing
 from generator.landing import MAX_FILES_PER_HOUR
 from kickback.config import Settings
+from kickback.scratch import make_scratch
+from warehouse.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +36,8 @@ def _yesterday_utc() -> dt.date:
               help="Landing day, YYYY-MM-DD (default: yesterday, UTC).")
 @click.option("--hour", "hours", type=click.IntRange(0, 23), multiple=True,
               help="Landing hour 0-23; repeat for several (default: all 24).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Landing root (default: the landing_dir setting).")
+@click.option("--root", default=None,
+              help="Landing root, a path or URI (default: the landing_dir setting).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
 @click.option("--members", type=click.IntRange(min=1), default=50_000, show_default=True,
               help="Members in the world.")
@@ -52,29 +58,46 @@ def _yesterday_utc() -> dt.date:
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def generate(settings: Settings | None, day: dt.datetime | None, hours: tuple[int, ...],
-             root: Path | None, seed: int, members: int, devices: int, events: int,
+             root: str | None, seed: int, members: int, devices: int, events: int,
              bad_rate: float, duplicate_rate: float, late_rate: float, gzip: bool,
              files_per_hour: int, no_progress: bool) -> None:
     """Write synthetic device-log landings under <root>/dt=YYYY-MM-DD/hour=HH/."""
-    if root is None:
-        root = (settings or Settings.load()).landing_dir
+    settings = settings or Settings.load()
+    try:
+        storage = Storage(root or settings.landing_dir, settings.storage_options)
+    except StorageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--root") from None
     landing_day = day.date() if day is not None else _yesterday_utc()
     started = time.perf_counter()
+    local = Path(storage.local_path()) if storage.is_local else make_scratch(settings.var_dir)
     try:
         manifest = generate_landing(
-            root, landing_day, hours or range(24), seed=seed, members=members,
+            local, landing_day, hours or range(24), seed=seed, members=members,
             devices=devices, events=events, bad_rate=bad_rate,
             duplicate_rate=duplicate_rate, late_rate=late_rate, gzip=gzip,
             files_per_hour=files_per_hour, progress=not no_progress,
         )
+        if not storage.is_local:
+            _upload(local, storage)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    finally:
+        if not storage.is_local:
+            shutil.rmtree(local, ignore_errors=True)
+    root = storage.display()
     seconds = time.perf_counter() - started
     counts = manifest.counts
     click.echo("wrote %s lines in %d files (%s) under %s/dt=%s in %.1f s (%s events/s)" % (
         format(manifest.lines, ","), len(manifest.paths), _size(manifest.bytes), root,
         landing_day.isoformat(), seconds, format(int(events / seconds) if seconds else 0, ",")))
     click.echo("  " + "  ".join("%s %s" % (o, format(counts[o], ",")) for o in OUTCOMES))
+
+
+def _upload(local: Path, storage: Storage) -> None:
+    """Copy a generated landing up, data files before each hour's manifest."""
+    files = sorted(path for path in local.rglob("*") if path.is_file())
+    for path in sorted(files, key=lambda p: p.name.startswith("_")):
+        storage.put_file(str(path), path.relative_to(local).as_posix())
 
 
 def _size(n: int) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
+import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 import happybase
@@ -22,6 +22,7 @@ from hbase_schema.bulk import bulk_load
 from hbase_schema.errors import (
     TRANSIENT_ERRORS,
     WRONG_PROTOCOL_ERRORS,
+    BadRecord,
     HBaseIOError,
     LoadError,
     reason,
@@ -31,8 +32,10 @@ from hbase_schema.jvm import JavaTools
 from hbase_schema.loader import LoadReport, load_partition
 from hbase_schema.partitions import partitions_to_load
 from hbase_schema.presplit import java_splitter
-from hbase_schema.reader import partition_day, partition_files
 from kickback.config import Settings
+from warehouse.catalog import Catalog
+from warehouse.layout import Partition
+from warehouse.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -86,27 +89,27 @@ def describe(settings: Settings) -> None:
 @click.option("--dataset", "datasets", multiple=True, type=click.Choice(tables.TABLES),
               help="Load only this dataset (repeatable); default: all.")
 @click.option("--bulk", is_flag=True, help="Write HFiles with ImportTsv and bulk-load them.")
-@click.option("--warehouse", type=click.Path(file_okay=False, path_type=Path),
-              help="Warehouse root (default: the warehouse_dir setting).")
+@click.option("--warehouse", "warehouse_root", default=None,
+              help="Warehouse root, a path or URI (default: the warehouse_dir setting).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.pass_obj
 def load(settings: Settings, landing_date: datetime.datetime, datasets: tuple[str, ...],
-         bulk: bool, warehouse: Path | None, progress: bool) -> None:
+         bulk: bool, warehouse_root: str | None, progress: bool) -> None:
     """Load a landing date's partitions into HBase and verify the row counts."""
-    warehouse = warehouse or settings.warehouse_dir
     try:
-        plan = partitions_to_load(warehouse, landing_date.date(), datasets or tables.TABLES)
-    except (FileNotFoundError, ValueError) as exc:
+        warehouse = Storage(warehouse_root or settings.warehouse_dir, settings.storage_options)
+        plan = partitions_to_load(Catalog(warehouse), landing_date.date(), datasets or tables.TABLES)
+    except (FileNotFoundError, ValueError, StorageError) as exc:
         raise click.ClickException(str(exc)) from None
     tools = _java_tools(settings) if bulk else None
     totals: dict[str, LoadReport] = {}
     with _pool(settings) as pool:
         _require_tables(pool, plan)
-        for dataset, folders in plan.items():
-            for folder in folders:
-                report = _load_one(settings, pool, dataset, folder, tools, progress)
-                click.echo("%-16s %s: %d rows in %.1fs (%.0f rows/s)" % (
-                    dataset, folder.name, report.total_written, report.seconds,
+        for dataset, partitions in plan.items():
+            for partition in partitions:
+                report = _load_one(settings, pool, warehouse, partition, tools, progress)
+                click.echo("%-16s dt=%s: %d rows in %.1fs (%.0f rows/s)" % (
+                    dataset, partition.dt, report.total_written, report.seconds,
                     report.rows_per_second))
                 total = totals.setdefault(dataset, LoadReport(dataset))
                 total.rows_read += report.rows_read
@@ -118,22 +121,42 @@ def load(settings: Settings, landing_date: datetime.datetime, datasets: tuple[st
             total.dataset, total.rows_read, total.total_written, total.seconds))
 
 
-def _load_one(settings: Settings, pool: happybase.ConnectionPool, dataset: str,
-              folder: Path, tools: JavaTools | None, progress: bool) -> LoadReport:
+def _load_one(settings: Settings, pool: happybase.ConnectionPool, warehouse: Storage,
+              partition: Partition, tools: JavaTools | None, progress: bool) -> LoadReport:
     try:
-        files = partition_files(folder)
-        options = {"day": partition_day(folder), "buckets": settings.hbase_buckets,
-                   "workers": settings.hbase_load_workers,
+        files = Catalog(warehouse).data_files(partition)
+        options = {"day": partition.day, "buckets": settings.hbase_buckets,
+                   "workers": settings.hbase_load_workers, "opener": warehouse.open,
                    "batch_size": settings.hbase_batch_size, "progress": progress}
         if tools is None:
-            return load_partition(pool, dataset, files, **options)
-        return bulk_load(pool, dataset, files, tools,
-                         work_dir=settings.var_dir / "tmp" / "hbase-bulk", **options)
+            return load_partition(pool, partition.dataset, files, **options)
+        hfiles = _hfiles_home(settings, warehouse)
+        try:
+            return bulk_load(pool, partition.dataset, files, tools,
+                             hfiles_uri=hfiles[0].uri(hfiles[1]) if hfiles else None,
+                             work_dir=settings.var_dir / "tmp" / "hbase-bulk", **options)
+        finally:
+            if hfiles:
+                hfiles[0].rm(hfiles[1])
+    except BadRecord as exc:
+        raise BadRecord(warehouse.display(exc.path), exc.line, exc.reason) from None
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def _require_tables(pool: happybase.ConnectionPool, plan: dict[str, list[Path]]) -> None:
+def _hfiles_home(settings: Settings, warehouse: Storage) -> tuple[Storage, str] | None:
+    """Where ImportTsv writes HFiles: HBase's own HDFS when the warehouse is there.
+
+    HBase then moves them into its tables within one filesystem; for a local
+    warehouse they stay in the bulk load's local work folder.
+    """
+    if warehouse.scheme != "hdfs":
+        return None
+    base = Storage(settings.scratch_dir, settings.storage_options) if settings.scratch_dir else warehouse
+    return base, "_hbase_bulk/%s" % uuid.uuid4().hex[:12]
+
+
+def _require_tables(pool: happybase.ConnectionPool, plan: dict[str, list[Partition]]) -> None:
     with pool.connection() as connection:
         existing = {name.decode() for name in connection.tables()}
     missing = sorted(tables.LAYOUTS[d].table for d in plan if tables.LAYOUTS[d].table not in existing)

@@ -28,6 +28,8 @@ from hive import (
 )
 from hive.validate import check_database, check_dt, check_hour
 from kickback.config import Settings
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +87,17 @@ def _cursor(settings: Settings, use_database: bool = True) -> Iterator:
             connection.close()
 
 
-def _warehouse(settings: Settings) -> str:
+def _storage(settings: Settings) -> Storage:
     try:
-        return hivelib.warehouse_uri(settings.warehouse_dir)
+        return Storage(settings.warehouse_dir, settings.storage_options)
+    except StorageError as exc:
+        raise click.ClickException("warehouse_dir: %s" % exc) from None
+
+
+def _warehouse(settings: Settings) -> str:
+    """The warehouse root as the URI the DDL's LOCATIONs start with."""
+    try:
+        return hivelib.check_warehouse_uri(_storage(settings).uri())
     except InvalidValue as exc:
         raise click.ClickException("warehouse_dir: %s" % exc) from None
 
@@ -133,9 +143,9 @@ def init(settings: Settings) -> None:
 @click.pass_obj
 def register(settings: Settings, dt: str, hour: str | None) -> None:
     """Register a run's complete partitions and rebuild events_dedup for its event days."""
-    warehouse = _warehouse(settings)
+    _warehouse(settings)
     with _cursor(settings) as cursor:
-        result = hivelib.register_run(cursor, settings.warehouse_dir, warehouse, dt, hour)
+        result = hivelib.register_run(cursor, Catalog(_storage(settings)), dt, hour)
     click.echo("registered %d partition(s) for %s%s" % (
         len(result.partitions), dt, "" if hour is None else " hour %s" % hour))
     days = ", ".join(result.event_days) or "none"

@@ -11,7 +11,9 @@ from kickback.config import RUNNERS, ConfigError
 from kickback.landing import LandingError, parse_day
 from kickback.lock import lock_state
 from kickback.pipeline import PipelineError, run_pipeline
-from kickback.warehouse import Warehouse
+from warehouse import manifest
+from warehouse.publish import leftovers
+from warehouse.storage import Storage
 
 
 @click.group("pipeline")
@@ -70,16 +72,17 @@ def format_report(report, seconds: float) -> str:
 @click.pass_obj
 def status(settings) -> None:
     """The warehouse's lock, leftovers of killed runs, and the last runs."""
-    warehouse = Warehouse(settings.warehouse_dir)
-    state, holder = lock_state(warehouse.root)
+    warehouse = Storage(settings.warehouse_dir, settings.storage_options)
+    state, holder = lock_state(warehouse)
     lock_line = {"free": "free", "held": "held by %s", "stale": "stale: left by %s (no longer running)"}
-    click.echo("warehouse    %s" % warehouse.root)
+    click.echo("warehouse    %s" % warehouse.display())
     click.echo("lock         %s" % (lock_line[state] % holder.describe() if holder else lock_line[state]))
-    leftovers = warehouse.leftovers() + scratch.dead_scratch(settings.var_dir)
-    for path in leftovers:
+    found = [warehouse.display(rel) for rel in leftovers(warehouse)]
+    found += [str(path) for path in scratch.dead_scratch(settings.var_dir)]
+    for path in found:
         click.echo("leftover     %s%s" % (path, "" if state == "held" else " (the next run removes it)"))
-    if not leftovers:
+    if not found:
         click.echo("leftovers    none")
-    for day, manifest in warehouse.recent_manifests(7):
-        hours = ",".join(sorted(manifest.get("hours", {})))
+    for day, record in manifest.recent(warehouse, 7):
+        hours = ",".join(sorted(record.get("hours", {})))
         click.echo("run          %s  hours %s" % (day, hours or "-"))

@@ -14,7 +14,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import click
 
@@ -27,10 +26,12 @@ from kickback.commands.hive import register as hive_register
 from kickback.commands.pipeline import run as pipeline_run
 from kickback.commands.stack import up as stack_up
 from kickback.landing import LandingError, parse_day
-from kickback.warehouse import Warehouse
 from mapreduce import tsv
 from stack import process
 from stack.paths import StackPaths
+from warehouse import layout
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 STAGES = ("stack", "generate", "pipeline", "hbase", "hive", "query", "api")
 
@@ -131,9 +132,9 @@ def summary(timings: list[tuple[str, float]]) -> str:
 
 def lookups(settings, day: dt.date, key: str) -> str:
     """Ready-to-paste curl commands for a real member and device."""
-    warehouse = Warehouse(settings.warehouse_dir)
-    member = _first_id(warehouse.partition("member_summary", day))
-    device = _first_id(warehouse.partition("device_summary", day))
+    warehouse = Storage(settings.warehouse_dir, settings.storage_options)
+    member = _first_id(warehouse, layout.partition("member_summary", day))
+    device = _first_id(warehouse, layout.partition("device_summary", day))
     base = "http://%s:%d" % (settings.api_host, settings.api_port)
     auth = "-H 'Authorization: Bearer %s'" % key
     lines = ["", "try the lookup API:"]
@@ -147,10 +148,10 @@ def lookups(settings, day: dt.date, key: str) -> str:
     return "\n".join(lines)
 
 
-def _first_id(folder: Path) -> str:
+def _first_id(warehouse: Storage, partition: layout.Partition) -> str:
     """The id in the first row of a summary partition."""
-    for part in Warehouse(folder.parent.parent).part_files(folder):
-        with open(part, encoding="utf-8") as handle:
+    for part in Catalog(warehouse).data_files(partition):
+        with warehouse.open(part) as handle:
             for line in handle:
-                return tsv.decode_row(line.rstrip("\n"))[0]
-    raise click.ClickException("no rows in %s" % folder)
+                return tsv.decode_row(line.decode("utf-8").rstrip("\n"))[0]
+    raise click.ClickException("no rows in %s" % warehouse.display(partition.path))

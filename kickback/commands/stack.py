@@ -7,8 +7,10 @@ import time
 
 import click
 
-from stack import control
+from stack import control, profile
+from stack.cluster.conf import client_summary
 from stack.errors import StackError
+from stack.paths import StackPaths
 
 
 @click.group("stack")
@@ -26,6 +28,7 @@ def up(settings) -> None:
     except StackError as exc:
         raise click.ClickException(str(exc)) from None
     _print(rows)
+    _print_clients(settings)
     click.echo("stack up in %.1f s" % (time.monotonic() - started), err=True)
 
 
@@ -47,8 +50,20 @@ def status(settings) -> None:
     except StackError as exc:
         raise click.ClickException(str(exc)) from None
     _print(rows)
+    _print_clients(settings)
+    running = profile.running_profile(StackPaths.under(settings.stack_dir))
+    if running not in (None, settings.stack_profile):
+        click.echo("note: the %s profile is running here; set KICKBACK_STACK_PROFILE=%s to see it"
+                   % (running, running), err=True)
     if not all(row.answers for row in rows):
         sys.exit(1)
+
+
+def _print_clients(settings) -> None:
+    """In the cluster profile: the file system and ResourceManager clients use."""
+    if profile.is_cluster(settings):
+        for line in client_summary(settings):
+            click.echo(line)
 
 
 def _print(rows) -> None:

@@ -18,14 +18,16 @@ from stack import control
 from stack.paths import StackPaths
 from stack.process import running_pid
 
-SERVICES = ("hbase", "thrift", "hive")
+SERVICES = ("hbase", "thrift", "metastore", "hive")
 
 
 def pytest_collection_modifyitems(items):
-    """Every test under tests/integration is an integration test."""
+    """Every test under tests/integration is an integration test; tests that
+    stop the stack run after every other test of the session."""
     for item in items:
         if "/integration/" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+    items.sort(key=lambda item: item.get_closest_marker("stops_stack") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +61,7 @@ def settings(stack_settings, session_tag, tmp_path) -> Settings:
 
 # Fixtures of each concern live beside this file; pytest finds fixtures only
 # in conftest.py, so they are imported here.
+from conftest_hbase import hbase_pool, hbase_settings, hbase_tools, sample_warehouse  # noqa: E402,F401
+from conftest_cluster import cluster, cluster_settings, cluster_stack  # noqa: E402,F401
 from conftest_hive import hive_cursor, register, warehouse  # noqa: E402,F401
 from conftest_pipeline import loaded_hbase, pipeline_run, registered_hive  # noqa: E402,F401
-from conftest_hbase import hbase_pool, hbase_settings, hbase_tools, sample_warehouse  # noqa: E402,F401

@@ -19,6 +19,8 @@ import pytest
 import hive
 from kickback.config import Settings
 from mapreduce import records, tsv
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def hive_cursor(settings: Settings) -> Iterator[Any]:
     admin = hive_connect(settings)
     admin_cursor = admin.cursor()
     try:
-        hive.apply_ddl(admin_cursor, settings.hive_database, hive.warehouse_uri(settings.warehouse_dir))
+        hive.apply_ddl(admin_cursor, settings.hive_database, Storage(str(settings.warehouse_dir)).uri())
         connection = hive_connect(settings, settings.hive_database)
         try:
             cursor = connection.cursor()
@@ -96,9 +98,7 @@ def warehouse(settings: Settings) -> Warehouse:
 def register(settings: Settings, hive_cursor: Any):
     """``register(dt, hour=None)``: what `kickback hive register` does, on the test warehouse."""
     def run(dt: str, hour: str | None = None) -> hive.RegisterResult:
-        return hive.register_run(
-            hive_cursor, settings.warehouse_dir, hive.warehouse_uri(settings.warehouse_dir), dt, hour
-        )
+        return hive.register_run(hive_cursor, Catalog(Storage(str(settings.warehouse_dir))), dt, hour)
     return run
 
 

@@ -7,6 +7,7 @@ tables use the session's prefix and database, and are dropped at the end.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import happybase
 import pytest
@@ -17,6 +18,8 @@ from hbase_schema import tables as hbase_tables
 from kickback.commands.hbase import create as hbase_create
 from kickback.commands.hbase import load as hbase_load
 from kickback.pipeline import run_pipeline
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 DAY = dt.date(2026, 11, 27)
 HOURS = (7, 8, 9)
@@ -32,7 +35,7 @@ def pipeline_run(stack_settings, session_tag, tmp_path_factory):
         hbase_table_prefix=session_tag, hive_database=session_tag + "_e2e",
     )
     manifest = generate_landing(
-        settings.landing_dir, DAY, HOURS, seed=11, members=60, devices=150, events=4000,
+        Path(settings.landing_dir), DAY, HOURS, seed=11, members=60, devices=150, events=4000,
         bad_rate=0.02, duplicate_rate=0.03, late_rate=0.05, progress=False,
     )
     report = run_pipeline(settings, DAY, runner="inline", say=lambda _: None)
@@ -64,10 +67,10 @@ def registered_hive(pipeline_run):
     connection = hive_pkg.connect(settings.hive_host, settings.hive_port, settings.hive_username,
                                   settings.hive_auth)
     cursor = connection.cursor()
-    uri = hive_pkg.warehouse_uri(settings.warehouse_dir.resolve())
-    hive_pkg.apply_ddl(cursor, settings.hive_database, uri)
+    storage = Storage(str(settings.warehouse_dir))
+    hive_pkg.apply_ddl(cursor, settings.hive_database, storage.uri())
     cursor.execute("USE %s" % settings.hive_database)
-    hive_pkg.register_run(cursor, settings.warehouse_dir.resolve(), uri, DAY.isoformat())
+    hive_pkg.register_run(cursor, Catalog(storage), DAY.isoformat())
     yield cursor
     cursor.execute("DROP DATABASE IF EXISTS %s CASCADE" % settings.hive_database)
     connection.close()

@@ -8,11 +8,12 @@ pipeline's outputs.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
+from conftest_pipeline import DAY
 
 from api import create_app
-from conftest_pipeline import DAY
 from kickback.commands.api import app_config
 from mapreduce.device_log import Event, landing_hour_from_path, landing_hour_start_ms, parse_line
 
@@ -22,7 +23,7 @@ KEY = "e2e-key"
 def _raw_events(settings):
     """Every first copy of an event in the landing, in landing order."""
     seen, events = set(), []
-    for path in sorted(settings.landing_dir.rglob("*.jsonl")):
+    for path in sorted(Path(settings.landing_dir).rglob("*.jsonl")):
         start = landing_hour_start_ms(*landing_hour_from_path(str(path)))
         for line in path.read_bytes().split(b"\n"):
             outcome = parse_line(line, start)

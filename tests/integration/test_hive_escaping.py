@@ -9,6 +9,8 @@ import pytest
 
 import hive
 from tests.integration.conftest_hive import event
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 pytestmark = pytest.mark.integration
 
@@ -20,8 +22,9 @@ HARD = "tab\there\nnew line\\back\\\\slash\rcr ünïcödé 日本語 \\N \\t end
 def add(settings, hive_cursor):
     """Register one complete partition folder of the test warehouse."""
     def run(table, dt, hour):
-        partitions = hive.discover(settings.warehouse_dir, table, dt, hour)
-        hive.add_partitions(hive_cursor, partitions, hive.warehouse_uri(settings.warehouse_dir))
+        storage = Storage(str(settings.warehouse_dir))
+        partitions = hive.discover(Catalog(storage), table, dt, hour)
+        hive.add_partitions(hive_cursor, partitions, storage)
     return run
 
 

@@ -6,13 +6,16 @@ import hive
 from hive.partitions import FILE_TABLES, PARTITIONED_TABLES
 from mapreduce import records
 from tests.integration.conftest_hive import event
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 
 def _describe(cursor, table):
     cursor.execute("DESCRIBE %s" % table)
     columns = []
     for name, kind, comment in cursor.fetchall():
-        if name.startswith("#"):
+        # Hive: a blank row, then "# Partition Information".
+        if not name or name.startswith("#"):
             break
         columns.append((name, kind, comment))
     return columns
@@ -20,14 +23,16 @@ def _describe(cursor, table):
 
 def test_init_twice_is_harmless_and_keeps_registered_data(settings, hive_cursor, warehouse):
     warehouse.partition("events", "2026-01-02", [event("i-1", "2026-01-02T10:00:00.000Z", "2026-01-02")], hour="10")
-    uri = hive.warehouse_uri(settings.warehouse_dir)
-    hive.add_partitions(hive_cursor, hive.discover(settings.warehouse_dir, "events", "2026-01-02"), uri)
+    storage = Storage(str(settings.warehouse_dir))
+    uri = storage.uri()
+    hive.add_partitions(hive_cursor, hive.discover(Catalog(storage), "events", "2026-01-02"), storage)
 
     hive.apply_ddl(hive_cursor, settings.hive_database, uri)
     hive.apply_ddl(hive_cursor, settings.hive_database, uri)
 
     hive_cursor.execute("SHOW TABLES")
-    assert sorted(row[1] for row in hive_cursor.fetchall()) == sorted(PARTITIONED_TABLES)
+    # Hive: one column, the table name (Spark answered database, table, isTemporary).
+    assert sorted(row[0] for row in hive_cursor.fetchall()) == sorted(PARTITIONED_TABLES)
     hive_cursor.execute("SELECT event_id FROM events")
     assert hive_cursor.fetchall() == [("i-1",)]
 

@@ -65,7 +65,7 @@ def test_registering_again_changes_nothing_and_a_finished_hour_is_added(warehous
     (warehouse.root / "events" / ("dt=%s" % DAY) / "hour=02" / "_SUCCESS").write_text("")
     result = register(DAY, "02")
 
-    assert [p.path for p in result.partitions if p.table == "events"] == ["events/dt=%s/hour=02" % DAY]
+    assert [p.path for p in result.partitions if p.dataset == "events"] == ["events/dt=%s/hour=02" % DAY]
     assert _count(hive_cursor, "SELECT count(*) FROM events") == 11
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 
@@ -90,26 +90,26 @@ def test_every_named_query_returns_the_expected_rows(loaded, hive_cursor):
                             "reject_reasons", "late_share"}, "a new query needs its expected rows here"
 
 
-def _plan(cursor, name, start, end):
+def _inputs(cursor, name, start, end):
+    """The partitions Hive's own plan says the query reads (EXPLAIN DEPENDENCY)."""
     query = hive.load_query(name)
-    cursor.execute("EXPLAIN " + query.sql, hive.bind_params(query, {"start_dt": start, "end_dt": end}))
-    return "\n".join(row[0] for row in cursor.fetchall())
+    cursor.execute("EXPLAIN DEPENDENCY " + query.sql, hive.bind_params(query, {"start_dt": start, "end_dt": end}))
+    plan = json.loads(cursor.fetchall()[0][0])
+    return [item["partitionName"] for item in plan["input_partitions"]]
 
 
-def test_a_one_day_query_reads_one_partition(loaded, hive_cursor):
-    text_plan = _plan(hive_cursor, "daily_active_devices", DAY, DAY)
-    parquet_plan = _plan(hive_cursor, "late_share", DAY, DAY)
-    two_days = _plan(hive_cursor, "daily_active_devices", DAY, NEXT) + _plan(hive_cursor, "late_share", DAY, NEXT)
+def test_a_one_day_query_reads_one_partition(loaded, hive_cursor, settings):
+    db = settings.hive_database
 
-    # Hive text tables: the metastore partitions left after pruning.
-    assert re.findall(r"Pruned Partitions: \[([^\]]*)\]", text_plan) == ["(dt=%s)" % DAY]
-    # Parquet: the file index holds the folders left after pruning (their
-    # names are abbreviated in the plan, hence input_file_name() below).
-    assert re.findall(r"InMemoryFileIndex\((\d+) paths\)", parquet_plan) == ["1"]
-    assert "PartitionFilters: [isnotnull(event_dt" in parquet_plan
+    # Text (device_daily) and Parquet (events_dedup): the metastore partitions left after pruning.
+    assert _inputs(hive_cursor, "daily_active_devices", DAY, DAY) == ["%s@device_daily@dt=%s" % (db, DAY)]
+    assert _inputs(hive_cursor, "late_share", DAY, DAY) == ["%s@events_dedup@event_dt=%s" % (db, DAY)]
     # The same queries over two days read two partitions.
-    assert "Pruned Partitions: [(dt=%s), (dt=%s)]" % (DAY, NEXT) in two_days
-    assert re.findall(r"InMemoryFileIndex\((\d+) paths\)", two_days) == ["2"]
-    hive_cursor.execute("SELECT DISTINCT input_file_name() FROM events_dedup WHERE event_dt = %(d)s", {"d": DAY})
+    assert _inputs(hive_cursor, "daily_active_devices", DAY, NEXT) == [
+        "%s@device_daily@dt=%s" % (db, DAY), "%s@device_daily@dt=%s" % (db, NEXT)]
+    assert _inputs(hive_cursor, "late_share", DAY, NEXT) == [
+        "%s@events_dedup@event_dt=%s" % (db, DAY), "%s@events_dedup@event_dt=%s" % (db, NEXT)]
+    # And the files actually read are that partition's.
+    hive_cursor.execute("SELECT DISTINCT INPUT__FILE__NAME FROM events_dedup WHERE event_dt = %(d)s", {"d": DAY})
     files = [row[0] for row in hive_cursor.fetchall()]
-    assert files and all("/event_dt=%s/" % DAY in path for path in files)
+    assert files and all("/events_dedup/event_dt=%s/" % DAY in path for path in files)

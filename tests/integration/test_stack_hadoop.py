@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 
-from kickback.runners import runner_args
 from tests_jobs import MRCountDeviceTypes
+
+from kickback.runners import runner_args
 
 LINES = [
     {"device_type": "phone"}, {"device_type": "pos"}, {"device_type": "phone"},

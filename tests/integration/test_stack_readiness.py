@@ -11,10 +11,12 @@ from stack.services import PROBE_TABLE
 def test_every_service_is_ready_and_says_what_it_proved(stack_settings):
     rows = {row.name: row for row in control.status(stack_settings)}
     assert {name: row.answers for name, row in rows.items()} == {
-        "hbase": True, "thrift": True, "hive": True, "hadoop": True}, {n: r.detail for n, r in rows.items()}
+        "hbase": True, "thrift": True, "metastore": True, "hive": True, "hadoop": True}, \
+        {n: r.detail for n, r in rows.items()}
     assert rows["hbase"].detail == "master initialised"
     assert rows["thrift"].detail == "created, wrote and read %s" % PROBE_TABLE
-    assert rows["hive"].detail == "SELECT 1 ran"
+    assert rows["metastore"].detail.startswith("get_all_databases answered (")
+    assert rows["hive"].detail == "SELECT 1 and SHOW DATABASES ran"
     assert rows["hadoop"].detail == "version and fs ran"
 
 

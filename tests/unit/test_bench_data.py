@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -51,8 +52,8 @@ def test_warehouse_marker_follows_its_landing(tmp_path):
 def test_bench_settings_use_the_benchs_own_places(tmp_settings, tmp_path):
     workspace = Workspace.under(tmp_path / "var")
     settings = bench_settings(tmp_settings, workspace, "x4")
-    assert settings.warehouse_dir == tmp_path / "var" / "bench" / "data" / "x4" / "warehouse"
-    assert settings.landing_dir == tmp_path / "var" / "bench" / "data" / "x4" / "landing"
+    assert Path(settings.warehouse_dir) == tmp_path / "var" / "bench" / "data" / "x4" / "warehouse"
+    assert Path(settings.landing_dir) == tmp_path / "var" / "bench" / "data" / "x4" / "landing"
     assert settings.hbase_table_prefix == TABLE_PREFIX != tmp_settings.hbase_table_prefix
     assert settings.hive_database == HIVE_DATABASE
     assert settings.var_dir == tmp_settings.var_dir

@@ -20,7 +20,7 @@ def test_defaults_point_at_the_local_stack():
 def test_environment_overrides_defaults_and_is_typed():
     settings = Settings.load(env={"KICKBACK_HBASE_THRIFT_PORT": "9191", "KICKBACK_WAREHOUSE_DIR": "/data/wh"})
     assert settings.hbase_thrift_port == 9191
-    assert settings.warehouse_dir == Path("/data/wh")
+    assert settings.warehouse_dir == "/data/wh"
 
 
 def test_explicit_overrides_win_over_environment():
@@ -87,7 +87,9 @@ def test_replace_validates():
         ({"KICKBACK_HBASE_HEAP": "2 GB"}, "KICKBACK_HBASE_HEAP must be a JVM heap size"),
         ({"KICKBACK_HBASE_HEAP": "2gb"}, "KICKBACK_HBASE_HEAP must be a JVM heap size"),
         ({"KICKBACK_THRIFT_HEAP": "16k"}, "KICKBACK_THRIFT_HEAP must be a JVM heap size"),
-        ({"KICKBACK_SPARK_DRIVER_MEMORY": "lots"}, "KICKBACK_SPARK_DRIVER_MEMORY must be a JVM heap size"),
+        ({"KICKBACK_HIVE_HEAP": "lots"}, "KICKBACK_HIVE_HEAP must be a JVM heap size"),
+        ({"KICKBACK_HIVE_METASTORE_HEAP": "32m"}, "KICKBACK_HIVE_METASTORE_HEAP must be a JVM heap size"),
+        ({"KICKBACK_HIVE_METASTORE_PORT": "0"}, "KICKBACK_HIVE_METASTORE_PORT must be a TCP port"),
         ({"KICKBACK_HBASE_HOST": ""}, "KICKBACK_HBASE_HOST must not be empty"),
         ({"KICKBACK_HIVE_HOST": "hive host"}, "KICKBACK_HIVE_HOST must be a host name or IP address"),
         ({"KICKBACK_API_HOST": "http://0.0.0.0"}, "KICKBACK_API_HOST must be a host name or IP address"),
@@ -224,3 +226,14 @@ def test_a_missing_mrjob_conf_is_refused_at_load(tmp_path):
 def test_a_warehouse_dir_that_cannot_go_into_hive_ddl_is_refused(path):
     with pytest.raises(ConfigError, match="KICKBACK_WAREHOUSE_DIR must not contain quotes"):
         Settings.load(env={"KICKBACK_WAREHOUSE_DIR": path})
+
+
+def test_the_cluster_profile_defaults_to_its_hdfs_and_yarn():
+    settings = Settings.load(env={"KICKBACK_STACK_PROFILE": "cluster", "KICKBACK_HDFS_PORT": "28020"})
+    assert settings.landing_dir == "hdfs://127.0.0.1:28020/kickback/landing"
+    assert settings.warehouse_dir == "hdfs://127.0.0.1:28020/kickback/warehouse"
+    assert settings.runner == "hadoop"
+    chosen = Settings.load(env={"KICKBACK_STACK_PROFILE": "cluster", "KICKBACK_RUNNER": "inline",
+                                "KICKBACK_WAREHOUSE_DIR": "/tmp/wh"})
+    assert (chosen.runner, chosen.warehouse_dir) == ("inline", "/tmp/wh")
+    assert Settings.load(env={}).warehouse_dir == "var/data/warehouse"

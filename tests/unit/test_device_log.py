@@ -15,17 +15,17 @@ from mapreduce.device_log import (
     REJECT_REASONS,
     Event,
     Rejection,
+    _iso_to_ms_general,  # the fast path's reference
     event_row,
     format_date,
     format_time,
     iso_to_ms,
     landing_hour_from_path,
     landing_hour_start_ms,
+    landing_source_name,
     parse_line,
     quarantine_row,
 )
-from mapreduce.device_log import _iso_to_ms_general  # the fast path's reference
-from mapreduce.device_log import landing_source_name
 from mapreduce.records import EVENT_COLUMNS, QUARANTINE_COLUMNS
 
 LANDING = landing_hour_start_ms("2026-11-27", 8)

@@ -26,7 +26,7 @@ def test_writes_under_the_landing_dir(settings: Settings) -> None:
                    "--devices", "50", "--members", "20", "--gzip", "--no-progress",
                    "--files-per-hour", "2"], settings)
     assert result.exit_code == 0, result.output
-    folder = settings.landing_dir / "dt=2026-11-27"
+    folder = Path(settings.landing_dir) / "dt=2026-11-27"
     assert sorted(p.name for p in (folder / "hour=03").iterdir()) == [
         "_manifest.json", "part-00000.jsonl.gz", "part-00001.jsonl.gz"]
     assert sorted(p.name for p in folder.iterdir()) == ["hour=03", "hour=04"]
@@ -59,7 +59,7 @@ def test_bad_values_are_one_clear_line(settings: Settings, args: list[str], wher
     assert result.exit_code == 2
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and where in errors[0]
-    assert not settings.landing_dir.exists()
+    assert not Path(settings.landing_dir).exists()
 
 
 def test_value_errors_become_bad_parameter(settings: Settings, mocker) -> None:

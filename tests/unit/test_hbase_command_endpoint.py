@@ -6,11 +6,11 @@ import contextlib
 
 import pytest
 from click.testing import CliRunner
-from hbase_schema.errors import HBaseIOError  # noqa: F401  (imports happybase: registers Hbase_thrift)
 from Hbase_thrift import IllegalArgument
 from other_servers import http_server, other_thrift_server
 from thriftpy2.thrift import TApplicationException
 
+from hbase_schema.errors import HBaseIOError  # noqa: F401  (imports happybase: registers Hbase_thrift)
 from kickback.cli import main
 
 

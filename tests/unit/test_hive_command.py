@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from pyhive import exc as pyhive_exc
 from pyhive.hive import ttypes
 
 from hive import HiveUnavailable, load_ddl
-from hive.dedup import REBUILD_SQL
+from hive.dedup import rebuild_statement
 from kickback.commands.hive import hive as hive_group
 from kickback.config import ConfigError
 from tests.unit.test_hive_fakes import FakeConnection, FakeCursor
@@ -38,17 +39,17 @@ def test_init_applies_every_ddl_file_with_the_configured_names(server, tmp_setti
     assert connect.call_args.kwargs["database"] is None
     assert len(cursor.statements) == len(load_ddl())
     assert cursor.statements[0].startswith("CREATE DATABASE IF NOT EXISTS kickback")
-    warehouse = "file://%s" % tmp_settings.warehouse_dir.resolve()
+    warehouse = "file://%s" % Path(tmp_settings.warehouse_dir).resolve()
     assert "LOCATION '%s/events'" % warehouse in "\n".join(cursor.statements)
     assert "database kickback ready" in result.output
 
 
 def test_register_reports_partitions_and_event_days(server, tmp_settings):
     cursor, connect = server
-    hour = tmp_settings.warehouse_dir / "events/dt=2026-03-10/hour=00"
+    hour = Path(tmp_settings.warehouse_dir) / "events/dt=2026-03-10/hour=00"
     hour.mkdir(parents=True)
     (hour / "_SUCCESS").write_text("")
-    manifest = tmp_settings.warehouse_dir / "_runs/dt=2026-03-10.json"
+    manifest = Path(tmp_settings.warehouse_dir) / "_runs/dt=2026-03-10.json"
     manifest.parent.mkdir()
     manifest.write_text(json.dumps({"event_days": ["2026-03-10"]}))
 
@@ -60,7 +61,7 @@ def test_register_reports_partitions_and_event_days(server, tmp_settings):
         "registered 1 partition(s) for 2026-03-10",
         "events_dedup rebuilt for event day(s): 2026-03-10",
     ]
-    assert cursor.statements[-1] == REBUILD_SQL
+    assert cursor.executed[-1] == rebuild_statement(["2026-03-10"])
 
 
 @pytest.mark.parametrize("args", [["--date", "2026-02-30"], ["--date", "2026-03-10", "--hour", "24"], []])

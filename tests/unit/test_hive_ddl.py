@@ -8,10 +8,11 @@ import pytest
 
 from hive.ddl import DdlError, apply_ddl, load_ddl, render, statements
 from hive.dedup import DEDUP_COLUMNS
-from hive.partitions import FILE_TABLES, LANDING_HOUR_TABLES, PARTITIONED_TABLES
+from hive.partitions import FILE_TABLES, PARTITIONED_TABLES
 from hive.validate import InvalidValue
 from mapreduce import records
 from tests.unit.test_hive_fakes import FakeCursor
+from warehouse.layout import LANDING_HOUR_DATASETS as LANDING_HOUR_TABLES
 
 WAREHOUSE = "file:///data/warehouse"
 
@@ -106,9 +107,14 @@ def test_partition_columns(table):
 def test_text_tables_read_the_tsv_escaping(table):
     storage = _tables()[table]["storage"]
 
-    assert "FIELDS TERMINATED BY '\\t'" in storage
-    assert "ESCAPED BY '\\\\'" in storage
+    # Hive 4: escape.crlf is a SerDe property, so the whole format is spelt as SerDe properties.
+    assert storage.startswith("ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'\n"
+                              "WITH SERDEPROPERTIES (")
+    assert "'field.delim' = '\\t'" in storage
+    assert "'escape.delim' = '\\\\'" in storage
+    assert "'line.delim' = '\\n'" in storage
     assert "STORED AS TEXTFILE" in storage
+    assert "TBLPROPERTIES" not in storage
     assert "'serialization.escape.crlf' = 'true'" in storage
     assert "'serialization.null.format' = '\\\\N'" in storage
     assert "LOCATION '%s/%s'" % (WAREHOUSE, table) in storage
@@ -120,6 +126,8 @@ def test_events_dedup_is_parquet_by_event_day_with_the_rebuild_columns():
     assert [name for name, _, _ in spec["columns"]] == list(DEDUP_COLUMNS)
     assert [name for name, _, _ in spec["partitions"]] == ["event_dt"]
     assert "STORED AS PARQUET" in spec["storage"]
+    # External at a fixed place (Hive 4 would otherwise pick a folder of its own).
+    assert spec["storage"].endswith("LOCATION '%s/events_dedup'" % WAREHOUSE)
     events_types = {name: kind for name, kind, _ in _tables()["events"]["columns"]}
     for name, kind, _ in spec["columns"]:
         assert kind == events_types.get(name, "STRING"), name

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hive.dedup import (
     DEDUP_COLUMNS,
-    REBUILD_SQL,
     TOUCHED_DAYS_HOUR_SQL,
     TOUCHED_DAYS_SQL,
     landing_window,
     rebuild_events_dedup,
+    rebuild_statement,
     touched_event_days,
 )
 from hive.validate import InvalidValue
@@ -27,16 +29,20 @@ def test_landing_window_is_one_day_before_to_eight_after(day, window):
     assert landing_window(day) == window
 
 
-def test_rebuild_runs_one_overwrite_per_distinct_day_in_order():
+def test_rebuild_runs_one_statement_for_every_distinct_day():
     cursor = FakeCursor()
 
     days = rebuild_events_dedup(cursor, ["2026-03-10", "2026-03-09", "2026-03-10"])
 
     assert days == ["2026-03-09", "2026-03-10"]
-    assert cursor.executed == [
-        (REBUILD_SQL, {"event_dt": "2026-03-09", "first_dt": "2026-03-08", "last_dt": "2026-03-17"}),
-        (REBUILD_SQL, {"event_dt": "2026-03-10", "first_dt": "2026-03-09", "last_dt": "2026-03-18"}),
-    ]
+    assert cursor.executed == [rebuild_statement(["2026-03-09", "2026-03-10"])]
+
+
+def test_no_event_day_runs_nothing():
+    cursor = FakeCursor()
+
+    assert rebuild_events_dedup(cursor, []) == []
+    assert cursor.executed == []
 
 
 def test_rebuild_checks_every_day_before_running_anything():
@@ -48,15 +54,46 @@ def test_rebuild_checks_every_day_before_running_anything():
     assert cursor.executed == []
 
 
-def test_rebuild_sql_keeps_the_first_landed_copy_per_event_id():
-    assert "INSERT OVERWRITE TABLE events_dedup PARTITION (event_dt=%(event_dt)s)" in REBUILD_SQL
-    assert "row_number() OVER (PARTITION BY event_id ORDER BY dt, hour, source_file)" in REBUILD_SQL
-    assert "WHERE copy_rank = 1" in REBUILD_SQL
-    assert "event_dt = %(event_dt)s AND dt BETWEEN %(first_dt)s AND %(last_dt)s" in REBUILD_SQL
+def test_each_day_gets_its_own_window_and_static_partition():
+    sql, params = rebuild_statement(["2026-03-10", "2026-03-09"])
+
+    assert params == {
+        "event_dt0": "2026-03-09", "first_dt0": "2026-03-08", "last_dt0": "2026-03-17",
+        "event_dt1": "2026-03-10", "first_dt1": "2026-03-09", "last_dt1": "2026-03-18",
+        "first_dt": "2026-03-08", "last_dt": "2026-03-18",
+    }
+    assert "WHERE dt BETWEEN %(first_dt)s AND %(last_dt)s AND (" \
+        "(event_dt = %(event_dt0)s AND dt BETWEEN %(first_dt0)s AND %(last_dt0)s) OR " \
+        "(event_dt = %(event_dt1)s AND dt BETWEEN %(first_dt1)s AND %(last_dt1)s))" in sql
+    for i in (0, 1):
+        assert "INSERT OVERWRITE TABLE events_dedup PARTITION (event_dt=%%(event_dt%d)s)" % i in sql
+        assert "WHERE event_dt = %%(event_dt%d)s AND copy_rank = 1" % i in sql
+    assert sql.count("INSERT OVERWRITE") == 2
+
+
+def test_the_first_landed_copy_is_kept_per_event_day_and_event_id():
+    sql, _ = rebuild_statement(["2026-03-10"])
+
+    assert sql.startswith("FROM (\n")
+    assert "row_number() OVER (PARTITION BY event_dt, event_id ORDER BY dt, hour, source_file) AS copy_rank" in sql
+    assert "FROM events\n" in sql
+
+
+def test_every_placeholder_has_a_parameter():
+    sql, params = rebuild_statement(["2026-03-%02d" % day for day in range(1, 10)])
+
+    assert set(re.findall(r"%\((\w+)\)s", sql)) == set(params)
+    assert sql.count("INSERT OVERWRITE") == 9
+
+
+def test_an_empty_rebuild_is_refused():
+    with pytest.raises(InvalidValue):
+        rebuild_statement([])
 
 
 def test_rebuild_select_list_matches_the_table_columns():
-    select = REBUILD_SQL.split("\n")[1][len("SELECT "):]
+    _, insert = rebuild_statement(["2026-03-10"])[0].split("INSERT OVERWRITE", 1)
+    select = insert.split("\n")[1][len("SELECT "):].split(" WHERE ")[0]
     outputs = [item.split(" AS ")[-1].strip() for item in select.split(",")]
 
     assert outputs == list(DEDUP_COLUMNS)

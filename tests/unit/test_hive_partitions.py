@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from hive.partitions import (
-    EVENT_DAY_TABLES,
-    PARTITIONED_TABLES,
-    Partition,
-    add_partitions,
-    discover,
-    repair,
-)
+from hive.partitions import PARTITIONED_TABLES, add_partitions, repair
+from hive.partitions import discover as _discover
 from hive.validate import InvalidValue
 from tests.unit.test_hive_fakes import FakeCursor
+from warehouse.catalog import Catalog
+from warehouse.layout import EVENT_DAY_DATASETS as EVENT_DAY_TABLES
+from warehouse.layout import LayoutError, Partition
+from warehouse.storage import Storage
 
-WAREHOUSE = "file:///wh"
+WAREHOUSE = Storage("file:///wh")
+
+
+def discover(root, table, dt, hour=None):
+    return _discover(Catalog(Storage(str(root))), table, dt, hour)
 
 
 def _folder(root, path, complete=True):
@@ -38,14 +40,14 @@ def test_discover_finds_only_complete_hour_folders(tmp_path):
 
     found = discover(tmp_path, "events", "2026-02-10")
 
-    assert found == [Partition("events", "2026-02-10", "00"), Partition("events", "2026-02-10", "13")]
+    assert found == [Partition("events", "2026-02-10", 0), Partition("events", "2026-02-10", 13)]
 
 
 def test_discover_one_hour(tmp_path):
     _folder(tmp_path, "quarantine/dt=2026-02-10/hour=00")
     _folder(tmp_path, "quarantine/dt=2026-02-10/hour=01", complete=False)
 
-    assert discover(tmp_path, "quarantine", "2026-02-10", "00") == [Partition("quarantine", "2026-02-10", "00")]
+    assert discover(tmp_path, "quarantine", "2026-02-10", "00") == [Partition("quarantine", "2026-02-10", 0)]
     assert discover(tmp_path, "quarantine", "2026-02-10", "01") == []
     assert discover(tmp_path, "quarantine", "2026-02-10", "05") == []
 
@@ -77,7 +79,7 @@ def test_discover_rejects_bad_input(tmp_path, table, dt, hour):
 
 
 def test_partition_paths_and_specs():
-    hourly = Partition("events", "2026-02-10", "07")
+    hourly = Partition("events", "2026-02-10", 7)
     daily = Partition("member_daily", "2026-02-09")
 
     assert (hourly.path, hourly.spec) == ("events/dt=2026-02-10/hour=07", {"dt": "2026-02-10", "hour": "07"})
@@ -88,11 +90,11 @@ def test_add_partitions_one_statement_per_table_with_values_as_parameters():
     cursor = FakeCursor()
 
     count = add_partitions(cursor, [
-        Partition("events", "2026-02-10", "01"),
+        Partition("events", "2026-02-10", 1),
         Partition("device_daily", "2026-02-09"),
-        Partition("events", "2026-02-10", "00"),
-        Partition("events", "2026-02-10", "00"),
-    ], WAREHOUSE + "/")
+        Partition("events", "2026-02-10", 0),
+        Partition("events", "2026-02-10", 0),
+    ], WAREHOUSE)
 
     assert count == 3
     assert cursor.executed == [
@@ -113,23 +115,21 @@ def test_add_nothing_runs_nothing():
     assert cursor.executed == []
 
 
-@pytest.mark.parametrize("partition", [
-    Partition("events", "2026-02-10'); DROP TABLE x; --", "00"),
-    Partition("events", "2026-02-10", "99"),
-    Partition("events_dedup", "2026-02-10"),
+@pytest.mark.parametrize("dataset, dt, hour", [
+    ("events", "2026-02-10'); DROP TABLE x; --", 0),
+    ("events", "2026-02-10", 99),
+    ("events_dedup", "2026-02-10", None),
 ])
-def test_add_partitions_rejects_bad_partitions(partition):
-    cursor = FakeCursor()
-
-    with pytest.raises(InvalidValue):
-        add_partitions(cursor, [partition], WAREHOUSE)
-
-    assert cursor.executed == []
+def test_bad_partitions_cannot_even_be_named(dataset, dt, hour):
+    with pytest.raises(LayoutError):
+        Partition(dataset, dt, hour)
 
 
 def test_add_partitions_rejects_a_bad_warehouse():
+    cursor = FakeCursor()
     with pytest.raises(InvalidValue):
-        add_partitions(FakeCursor(), [Partition("device_daily", "2026-02-09")], "file:///wh'x")
+        add_partitions(cursor, [Partition("device_daily", "2026-02-09")], Storage("file:///wh'x"))
+    assert cursor.executed == []
 
 
 def test_repair_runs_msck_on_every_partitioned_table():

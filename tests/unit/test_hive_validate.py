@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from hive.validate import (
@@ -12,7 +10,6 @@ from hive.validate import (
     check_dt,
     check_hour,
     check_warehouse_uri,
-    warehouse_uri,
 )
 
 
@@ -66,19 +63,3 @@ def test_warehouse_uri_accepts_absolute_uris(uri, expected):
 def test_warehouse_uri_rejects_quotes_relative_and_empty(uri):
     with pytest.raises(InvalidValue):
         check_warehouse_uri(uri)
-
-
-def test_local_paths_become_absolute_file_uris(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    assert warehouse_uri(Path("var/wh")) == "file://%s/var/wh" % tmp_path.resolve()
-
-
-def test_local_paths_keep_spaces_literal_not_percent_encoded(tmp_path):
-    assert warehouse_uri(tmp_path / "my wh") == "file://%s/my wh" % tmp_path.resolve()
-
-
-def test_uris_pass_through_checked():
-    assert warehouse_uri("hdfs://nn/wh/") == "hdfs://nn/wh"
-    with pytest.raises(InvalidValue):
-        warehouse_uri("hdfs://nn/wh'")

@@ -8,9 +8,11 @@ import json
 
 import pytest
 
-from hbase_schema import keys, partitions, reader, rows, writer
+from hbase_schema import keys, loader, partitions, reader, rows, writer
 from hbase_schema.tables import LAYOUTS
 from mapreduce import records, tsv
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 
 def test_parse_time_ms_handles_z_offsets_and_millis():
@@ -70,56 +72,55 @@ def test_read_records_yields_file_line_and_record(tmp_path):
     assert got == [(path, 1, {"k": "a", "v": None}), (path, 2, {"k": "b", "v": "x\ty"})]
 
 
-def test_partition_files_need_success_and_skip_hidden_files(tmp_path):
-    folder = tmp_path / "dt=2026-11-27"
-    folder.mkdir()
-    for name in ("part-00001", "part-00000", ".part-00000.crc", "_logs"):
-        (folder / name).write_text("")
-    with pytest.raises(FileNotFoundError, match="incomplete"):
-        reader.partition_files(folder)
-    (folder / "_SUCCESS").touch()
-    assert [p.name for p in reader.partition_files(folder)] == ["part-00000", "part-00001"]
+def test_daily_rows_take_the_day_of_their_partition(tmp_path):
+    folder = tmp_path / "device_daily" / "dt=2026-02-03"
+    folder.mkdir(parents=True)
+    row = {c: "1" for c in records.DEVICE_DAILY_COLUMNS}
+    row["device_id"] = "d-1"
+    (folder / "part-00000").write_text(tsv.encode_row([row[c] for c in records.DEVICE_DAILY_COLUMNS]) + "\n")
+    built = list(loader.iter_rows(LAYOUTS["device_daily"], [folder / "part-00000"]))
+    assert built[0].timestamp == int(datetime.datetime(2026, 2, 3, tzinfo=datetime.timezone.utc).timestamp() * 1000)
 
 
-def test_partition_day_is_read_from_the_path(tmp_path):
-    assert reader.partition_day(tmp_path / "x" / "dt=2026-02-03" / "part-0") == datetime.date(2026, 2, 3)
-    with pytest.raises(ValueError):
-        reader.partition_day(tmp_path / "nodt" / "part-0")
-
-
-def _folders(root, dataset, *days):
+def _sealed(root, dataset, *days):
     for day in days:
-        (root / dataset / ("dt=%s" % day)).mkdir(parents=True)
+        folder = root / dataset / ("dt=%s" % day)
+        folder.mkdir(parents=True)
+        (folder / "_SUCCESS").touch()
+
+
+def _plan(root, datasets):
+    return partitions.partitions_to_load(Catalog(Storage(str(root))), datetime.date(2026, 11, 27), datasets)
 
 
 def test_partitions_follow_the_run_manifest(tmp_path):
-    _folders(tmp_path, "member_daily", "2026-11-25", "2026-11-26", "2026-11-27")
-    _folders(tmp_path, "member_summary", "2026-11-26", "2026-11-27")
+    _sealed(tmp_path, "member_daily", "2026-11-25", "2026-11-26", "2026-11-27")
+    _sealed(tmp_path, "member_summary", "2026-11-26", "2026-11-27")
     (tmp_path / "_runs").mkdir()
     (tmp_path / "_runs" / "dt=2026-11-27.json").write_text(
         json.dumps({"event_days": ["2026-11-27", "2026-11-26", "2026-11-20"]}))
-    plan = partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27),
-                                         ["member_summary", "member_daily"])
-    assert [p.name for p in plan["member_daily"]] == ["dt=2026-11-26", "dt=2026-11-27"]
-    assert [p.name for p in plan["member_summary"]] == ["dt=2026-11-27"]
+    plan = _plan(tmp_path, ["member_summary", "member_daily"])
+    assert [p.path for p in plan["member_daily"]] == ["member_daily/dt=2026-11-26", "member_daily/dt=2026-11-27"]
+    assert [p.path for p in plan["member_summary"]] == ["member_summary/dt=2026-11-27"]
 
 
-def test_without_a_manifest_every_event_day_partition_is_loaded(tmp_path):
-    _folders(tmp_path, "device_daily", "2026-11-25", "2026-11-27")
-    plan = partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["device_daily"])
-    assert [p.name for p in plan["device_daily"]] == ["dt=2026-11-25", "dt=2026-11-27"]
+def test_without_a_manifest_every_complete_event_day_partition_is_loaded(tmp_path):
+    _sealed(tmp_path, "device_daily", "2026-11-25", "2026-11-27")
+    (tmp_path / "device_daily" / "dt=2026-11-26").mkdir()   # not sealed: skipped
+    plan = _plan(tmp_path, ["device_daily"])
+    assert [p.dt for p in plan["device_daily"]] == ["2026-11-25", "2026-11-27"]
 
 
 def test_a_missing_summary_partition_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="run the pipeline first"):
-        partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["device_summary"])
+        _plan(tmp_path, ["device_summary"])
 
 
 def test_an_unreadable_manifest_is_an_error(tmp_path):
     (tmp_path / "_runs").mkdir()
     (tmp_path / "_runs" / "dt=2026-11-27.json").write_text('{"days": []}')
-    with pytest.raises(ValueError, match="unreadable"):
-        partitions.partitions_to_load(tmp_path, datetime.date(2026, 11, 27), ["member_daily"])
+    with pytest.raises(ValueError, match="event_days"):
+        _plan(tmp_path, ["member_daily"])
 
 
 def test_retry_delays_double_up_to_the_cap():

@@ -11,11 +11,11 @@ import threading
 
 import pytest
 
-from kickback.lock import LOCK_NAME, Holder, LockHeld, WarehouseLock, lock_state
+from kickback.lock import LOCK_NAME, Holder, LockHeld, lock_state, warehouse_lock
 
 
 def _hold(root, ready, release):
-    with WarehouseLock(root):
+    with warehouse_lock(root):
         ready.set()
         release.wait(30)
 
@@ -35,7 +35,7 @@ def held(tmp_path):
 
 
 def test_the_lock_records_its_holder_and_is_released_clean(tmp_path):
-    with WarehouseLock(tmp_path):
+    with warehouse_lock(tmp_path):
         holder = Holder.parse((tmp_path / LOCK_NAME).read_text())
         assert holder.pid == os.getpid()
         assert holder.host and holder.command and holder.started
@@ -46,7 +46,7 @@ def test_the_lock_records_its_holder_and_is_released_clean(tmp_path):
 
 def test_a_second_run_is_refused_with_one_line_naming_the_holder(tmp_path, held):
     with pytest.raises(LockHeld) as caught:
-        with WarehouseLock(tmp_path):
+        with warehouse_lock(tmp_path):
             pass
     message = str(caught.value)
     assert "pid %d" % held.pid in message and "--wait" in message
@@ -57,7 +57,7 @@ def test_a_waiting_run_says_so_and_gets_the_lock_when_it_is_released(tmp_path, h
     said = []
     timer = threading.Timer(1.0, held.release)
     timer.start()
-    with WarehouseLock(tmp_path, wait=True, say=said.append):
+    with warehouse_lock(tmp_path, wait=True, say=said.append):
         assert Holder.parse((tmp_path / LOCK_NAME).read_text()).pid == os.getpid()
     timer.join()
     assert any("waiting for the warehouse lock" in line and "pid %d" % held.pid in line
@@ -73,7 +73,7 @@ def test_a_lock_left_by_a_dead_process_is_taken_over_with_a_message(tmp_path):
          "started": "2026-11-27T08:00:00Z"}) + "\n")
     assert lock_state(tmp_path)[0] == "stale"
     said = []
-    with WarehouseLock(tmp_path, say=said.append) as lock:
+    with warehouse_lock(tmp_path, say=said.append) as lock:
         assert lock.stale.pid == pid
     assert any("took over the lock of pid %d" % pid in line for line in said)
 

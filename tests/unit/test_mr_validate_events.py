@@ -92,6 +92,12 @@ def run_job(*paths, prior_events=None):
             for key, value in job.parse_output(runner.cat_output())
         )
         counters = runner.counters()[0]
+    # What the driver reads besides the outcomes: rows written per dataset and
+    # events kept per event day. They must agree with the outcomes.
+    rows = counters.pop("rows", {})
+    event_days = counters.pop("event_days", {})
+    assert rows.get("events", 0) == sum(event_days.values()) == counters.get("lines", {}).get("valid", 0)
+    assert rows.get("quarantine", 0) == sum(counters.get("rejected", {}).values())
     return lines, counters
 
 

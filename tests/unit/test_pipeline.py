@@ -10,6 +10,7 @@ import datetime as dt
 import filecmp
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ DAY = dt.date(2026, 11, 27)
 
 def _generate(settings, hours, events=600, day=DAY, seed=7):
     return generate_landing(
-        settings.landing_dir, day, hours, seed=seed, members=40, devices=80, events=events,
+        Path(settings.landing_dir), day, hours, seed=seed, members=40, devices=80, events=events,
         bad_rate=0.05, duplicate_rate=0.05, late_rate=0.1, progress=False,
     )
 
@@ -57,7 +58,7 @@ def test_counters_equal_what_the_generator_intended(tmp_settings):
 def test_outputs_are_partitioned_sealed_and_each_event_is_kept_once(tmp_settings):
     _generate(tmp_settings, [8, 9])
     report = _run(tmp_settings)
-    warehouse = tmp_settings.warehouse_dir.resolve()
+    warehouse = Path(tmp_settings.warehouse_dir).resolve()
     for dataset in ("events", "quarantine"):
         for hour in (8, 9):
             assert (warehouse / dataset / "dt=2026-11-27" / ("hour=%02d" % hour) / "_SUCCESS").exists()
@@ -76,7 +77,7 @@ def test_rerun_gives_byte_identical_outputs(tmp_settings, tmp_path):
     first = tmp_path / "first"
     shutil.copytree(tmp_settings.warehouse_dir, first)
     _run(tmp_settings)
-    comparison = filecmp.dircmp(first, tmp_settings.warehouse_dir)
+    comparison = filecmp.dircmp(first, Path(tmp_settings.warehouse_dir))
     assert _differences(comparison) == []
 
 
@@ -92,7 +93,7 @@ def test_a_copy_landing_in_a_later_hour_is_a_duplicate_across_runs(tmp_settings)
             b'"member_id":"m-1","ts":"2026-11-27T08:10:00Z",'
             b'"attrs":{"merchant_id":"x","amount_cents":500,"points":5}}\n')
     for hour in (8, 9):
-        folder = tmp_settings.landing_dir / "dt=2026-11-27" / ("hour=%02d" % hour)
+        folder = Path(tmp_settings.landing_dir) / "dt=2026-11-27" / ("hour=%02d" % hour)
         folder.mkdir(parents=True)
         (folder / "a.jsonl").write_bytes(line)
     first = _run(tmp_settings, hours=[8])
@@ -110,18 +111,18 @@ def test_late_event_recomputes_the_earlier_day_without_double_counting(tmp_setti
                 '"member_id":"m-1","ts":"%s","attrs":{"merchant_id":"x","amount_cents":100,"points":%d}}\n'
                 % (event_id, ts, points)).encode()
 
-    day1 = tmp_settings.landing_dir / "dt=2026-11-26" / "hour=10"
+    day1 = Path(tmp_settings.landing_dir) / "dt=2026-11-26" / "hour=10"
     day1.mkdir(parents=True)
     (day1 / "a.jsonl").write_bytes(purchase("e-1", "2026-11-26T10:00:00Z", 5))
     _run(tmp_settings, day=dt.date(2026, 11, 26))
-    day2 = tmp_settings.landing_dir / "dt=2026-11-27" / "hour=01"
+    day2 = Path(tmp_settings.landing_dir) / "dt=2026-11-27" / "hour=01"
     day2.mkdir(parents=True)
     (day2 / "a.jsonl").write_bytes(
         purchase("e-2", "2026-11-26T23:00:00Z", 7) + purchase("e-1", "2026-11-26T10:00:00Z", 5))
     report = _run(tmp_settings, day=dt.date(2026, 11, 27))
     assert report.event_days == ["2026-11-26"]
     assert (report.counters["valid"], report.counters["duplicate"]) == (1, 1)
-    daily = _rows(tmp_settings.warehouse_dir / "member_daily" / "dt=2026-11-26", MEMBER_DAILY_COLUMNS)
+    daily = _rows(Path(tmp_settings.warehouse_dir) / "member_daily" / "dt=2026-11-26", MEMBER_DAILY_COLUMNS)
     assert [(row["member_id"], row["purchases"], row["points_earned"]) for row in daily] == [("m-1", "2", "12")]
 
 
@@ -131,12 +132,12 @@ def test_missing_landing_is_one_clear_error(tmp_settings):
 
 
 def test_broken_gzip_stops_the_run_and_publishes_nothing(tmp_settings):
-    folder = tmp_settings.landing_dir / "dt=2026-11-27" / "hour=08"
+    folder = Path(tmp_settings.landing_dir) / "dt=2026-11-27" / "hour=08"
     folder.mkdir(parents=True)
     (folder / "a.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
     with pytest.raises(LandingError, match="a.jsonl.gz is not a readable gzip file"):
         _run(tmp_settings)
-    assert not (tmp_settings.warehouse_dir / "events").exists()
+    assert not (Path(tmp_settings.warehouse_dir) / "events").exists()
 
 
 def test_accounting_check_fails_loudly():
@@ -146,7 +147,14 @@ def test_accounting_check_fails_loudly():
         _check_accounting(counters)
 
 
-@pytest.mark.parametrize("runner", ["emr", "dataproc"])
-def test_cloud_runners_are_refused_with_a_pointer_to_the_docs(tmp_settings, runner):
-    with pytest.raises(PipelineError, match="docs/clusters.md"):
+@pytest.mark.parametrize("runner, scheme", [("emr", "s3"), ("dataproc", "gs")])
+def test_cloud_runners_need_their_clouds_storage(tmp_settings, runner, scheme):
+    with pytest.raises(PipelineError, match="%s:// URIs" % scheme):
         run_pipeline(tmp_settings, DAY, runner=runner, say=lambda _: None)
+
+
+@pytest.mark.parametrize("runner", ["inline", "local"])
+def test_local_runners_refuse_remote_roots(tmp_settings, runner):
+    settings = tmp_settings.replace(warehouse_dir="hdfs://127.0.0.1:8020/kickback/warehouse")
+    with pytest.raises(PipelineError, match="local files only"):
+        run_pipeline(settings, DAY, runner=runner, say=lambda _: None)

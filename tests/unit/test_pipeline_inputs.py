@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,7 @@ def _purchase(event_id: str, hour: int) -> bytes:
 
 
 def _land(root, hour, name, data):
-    folder = root / ("dt=%s" % DAY) / ("hour=%02d" % hour)
+    folder = Path(root) / ("dt=%s" % DAY) / ("hour=%02d" % hour)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return folder / name
@@ -49,12 +50,12 @@ def test_a_landing_root_that_looks_like_a_warehouse_path_is_read_as_raw(tmp_sett
     intended = manifest.hours[0].outcomes
     assert report.counters["read"] == sum(intended.values())
     assert report.counters["valid"] == intended["valid"] > 0
-    events = settings.warehouse_dir / "events" / "dt=2026-11-27" / "hour=08"
+    events = Path(settings.warehouse_dir) / "events" / "dt=2026-11-27" / "hour=08"
     assert _lines_of(events) == intended["valid"]
 
 
 def test_a_landing_inside_the_warehouse_is_refused(tmp_settings):
-    settings = tmp_settings.replace(landing_dir=tmp_settings.warehouse_dir / "landing")
+    settings = tmp_settings.replace(landing_dir=str(Path(tmp_settings.warehouse_dir) / "landing"))
     _land(settings.landing_dir, 8, "a.jsonl", _purchase("e-1", 8))
     with pytest.raises(PipelineError, match="inside the warehouse"):
         _run(settings)
@@ -62,19 +63,19 @@ def test_a_landing_inside_the_warehouse_is_refused(tmp_settings):
 
 def test_a_linked_file_is_refused_with_one_line(tmp_settings):
     target = _land(tmp_settings.landing_dir, 9, "b.jsonl", _purchase("e-9", 9))
-    folder = tmp_settings.landing_dir / ("dt=%s" % DAY) / "hour=08"
+    folder = Path(tmp_settings.landing_dir) / ("dt=%s" % DAY) / "hour=08"
     folder.mkdir(parents=True)
     os.symlink(target, folder / "a.jsonl")
     with pytest.raises(LandingError, match=r"hour=08/a.jsonl is a symbolic link") as caught:
         _run(tmp_settings)
     assert "\n" not in str(caught.value)
-    assert not (tmp_settings.warehouse_dir / "events").exists()
+    assert not (Path(tmp_settings.warehouse_dir) / "events").exists()
 
 
 def test_a_link_to_a_file_outside_the_landing_is_refused(tmp_settings, tmp_path):
     outside = tmp_path / "elsewhere.jsonl"
     outside.write_bytes(_purchase("e-1", 8))
-    folder = tmp_settings.landing_dir / ("dt=%s" % DAY) / "hour=08"
+    folder = Path(tmp_settings.landing_dir) / ("dt=%s" % DAY) / "hour=08"
     folder.mkdir(parents=True)
     os.symlink(outside, folder / "a.jsonl")
     with pytest.raises(LandingError, match="symbolic link"):
@@ -85,7 +86,7 @@ def test_an_hour_folder_that_is_a_link_is_refused(tmp_settings, tmp_path):
     real = tmp_path / "real-hour"
     real.mkdir()
     (real / "a.jsonl").write_bytes(_purchase("e-1", 8))
-    day = tmp_settings.landing_dir / ("dt=%s" % DAY)
+    day = Path(tmp_settings.landing_dir) / ("dt=%s" % DAY)
     day.mkdir(parents=True)
     os.symlink(real, day / "hour=08")
     with pytest.raises(LandingError, match="hour=08 is a symbolic link"):
@@ -96,7 +97,7 @@ def test_misnamed_hour_folders_and_stray_files_are_reported_once_each(tmp_settin
     _land(tmp_settings.landing_dir, 8, "a.jsonl", _purchase("e-1", 8))
     _land(tmp_settings.landing_dir, 8, "notes.txt", b"hello\n")
     _land(tmp_settings.landing_dir, 8, "_manifest.json", b"{}")
-    day = tmp_settings.landing_dir / ("dt=%s" % DAY)
+    day = Path(tmp_settings.landing_dir) / ("dt=%s" % DAY)
     for name in ("hour=8", "hour=99", "hour=ab"):
         (day / name).mkdir()
         (day / name / "x.jsonl").write_bytes(_purchase("e-%s" % name, 8))
@@ -115,7 +116,7 @@ def test_the_run_summary_lists_what_was_ignored(tmp_settings):
     from kickback.commands.pipeline import format_report
 
     _land(tmp_settings.landing_dir, 8, "a.jsonl", _purchase("e-1", 8))
-    (tmp_settings.landing_dir / ("dt=%s" % DAY) / "hour=8").mkdir()
+    (Path(tmp_settings.landing_dir) / ("dt=%s" % DAY) / "hour=8").mkdir()
     report = _run(tmp_settings)
     text = format_report(report, 1.0)
     assert "ignored" in text and "hour=8" in text
@@ -134,7 +135,7 @@ def test_a_day_with_no_valid_events_finishes_without_touching_stdin(tmp_settings
     _land(tmp_settings.landing_dir, 8, "a.jsonl", b"not json\n{\"event_id\": 1}\n")
     report = _run(tmp_settings)
     assert report.counters["valid"] == 0 and report.counters["read"] == 2
-    warehouse = tmp_settings.warehouse_dir
+    warehouse = Path(tmp_settings.warehouse_dir)
     for dataset in ("device_summary", "member_summary"):
         folder = warehouse / dataset / "dt=2026-11-27"
         assert (folder / "_SUCCESS").exists() and _lines_of(folder) == 0
@@ -147,7 +148,7 @@ def test_an_empty_landing_file_finishes_too(tmp_settings, monkeypatch):
     _land(tmp_settings.landing_dir, 8, "a.jsonl", b"")
     report = _run(tmp_settings)
     assert report.counters["read"] == 0
-    assert (tmp_settings.warehouse_dir / "events" / "dt=2026-11-27" / "hour=08" / "_SUCCESS").exists()
+    assert (Path(tmp_settings.warehouse_dir) / "events" / "dt=2026-11-27" / "hour=08" / "_SUCCESS").exists()
 
 
 def test_stage_one_publishes_exactly_the_partitions_it_counted():
@@ -164,7 +165,7 @@ def test_events_rows_follow_their_own_landing_hour(tmp_settings):
     from mapreduce import tsv
 
     for hour in (8, 9):
-        folder = tmp_settings.warehouse_dir / "events" / "dt=2026-11-27" / ("hour=%02d" % hour)
+        folder = Path(tmp_settings.warehouse_dir) / "events" / "dt=2026-11-27" / ("hour=%02d" % hour)
         rows = [tsv.decode_record(line, EVENT_COLUMNS)
                 for part in sorted(folder.glob("part-*")) for line in part.read_text().splitlines()]
         assert [row["event_id"] for row in rows] == ["e-%d" % hour]

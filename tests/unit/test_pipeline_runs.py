@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from kickback.cli import main
-from kickback.lock import WarehouseLock
+from kickback.lock import warehouse_lock
 from kickback.pipeline import run_pipeline
 
 DAY = dt.date(2026, 11, 27)
@@ -20,7 +21,7 @@ LINE = (b'{"event_id":"e-1","device_id":"p-1","device_type":"phone","event_type"
 
 
 def _land(settings):
-    folder = settings.landing_dir / "dt=2026-11-27" / "hour=08"
+    folder = Path(settings.landing_dir) / "dt=2026-11-27" / "hour=08"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "a.jsonl").write_bytes(LINE)
 
@@ -40,18 +41,18 @@ def _dead_pid() -> int:
 
 def test_a_second_run_is_refused_in_one_line_while_one_holds_the_warehouse(tmp_settings):
     _land(tmp_settings)
-    with WarehouseLock(tmp_settings.warehouse_dir):
+    with warehouse_lock(tmp_settings.warehouse_dir):
         result = CliRunner().invoke(main, ["pipeline", "run", "--date", "2026-11-27"],
                                     env=_env(tmp_settings))
     assert result.exit_code == 1
     error = result.output.strip().splitlines()
     assert len(error) == 1 and "is in use by pid" in error[0] and "--wait" in error[0]
-    assert not (tmp_settings.warehouse_dir / "events").exists()
+    assert not (Path(tmp_settings.warehouse_dir) / "events").exists()
 
 
 def test_leftovers_of_killed_runs_are_cleaned_by_the_next_run(tmp_settings):
     _land(tmp_settings)
-    warehouse = tmp_settings.warehouse_dir
+    warehouse = Path(tmp_settings.warehouse_dir)
     staged = warehouse / "_staging" / "0123abcd" / "events" / "dt=2026-11-27" / "hour=08"
     staged.mkdir(parents=True)
     (staged / "part-00000").write_text("half a row")
@@ -102,12 +103,12 @@ def test_two_runs_started_together_never_interleave(tmp_settings, tmp_path):
         settings = tmp_settings.replace(warehouse_dir=tmp_path / ("seq-%d%d" % order))
         for hour in order:
             run_pipeline(settings, DAY, hours=[hour], runner="inline", say=lambda _: None)
-        sequential[order] = _tree(settings.warehouse_dir.resolve())
+        sequential[order] = _tree(Path(settings.warehouse_dir).resolve())
     env = dict(__import__("os").environ, **_env(tmp_settings))
     command = [sys.executable, "-m", "kickback", "pipeline", "run", "--date", "2026-11-27", "--wait"]
     runs = [subprocess.Popen(command + ["--hour", str(hour)], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for hour in (8, 9)]
     outputs = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    together = _tree(tmp_settings.warehouse_dir.resolve())
+    together = _tree(Path(tmp_settings.warehouse_dir).resolve())
     assert together in (sequential[8, 9], sequential[9, 8])

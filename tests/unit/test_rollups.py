@@ -62,10 +62,6 @@ def test_parse_day_rejects_non_dates(text):
         rollups.parse_day(text)
 
 
-def test_partition_path():
-    assert rollups.partition_path("member_daily", "2026-11-27") == "member_daily/dt=2026-11-27"
-
-
 # --- parsing events ---------------------------------------------------------
 
 def test_parse_event_round_trips_escaped_values():

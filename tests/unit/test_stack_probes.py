@@ -2,9 +2,10 @@
 
 A service is ready when a client can use it: HBase when its master has
 finished initialising (hbase:meta online), Thrift when a table can be
-created, written and read through it, Hive when a query runs, the hadoop
+created, written and read through it, the hadoop
 launcher when it reports a version and its file system shell works. The
 real behaviour is covered by the integration tests that start the stack.
+The Hive services' probes are tested in test_stack_hive.py.
 """
 
 from __future__ import annotations
@@ -124,57 +125,6 @@ def test_hbase_is_not_ready_while_a_port_is_closed(tmp_path, monkeypatch):
     monkeypatch.setattr(services, "port_open", lambda host, port: port != 16020)
     result = services.probe_hbase((2181, 16000, 16020), path)
     assert not result and "16020" in result.detail
-
-
-# --- Hive: SELECT 1 runs ---
-
-
-class FakeCursor:
-    def __init__(self, rows):
-        self.rows = rows
-        self.statements = []
-
-    def execute(self, statement):
-        self.statements.append(statement)
-
-    def fetchall(self):
-        return self.rows
-
-
-class FakeHiveConnection:
-    def __init__(self, cursor):
-        self._cursor = cursor
-        self.closed = False
-
-    def cursor(self):
-        return self._cursor
-
-    def close(self):
-        self.closed = True
-
-
-def test_hive_is_not_ready_while_its_port_is_closed(monkeypatch):
-    monkeypatch.setattr(services, "port_open", lambda host, port: False)
-
-    def never(**kwargs):
-        raise AssertionError("connected to a closed port")
-
-    result = services.probe_hive("127.0.0.1", 10000, "NONE", "kb", connect=never)
-    assert not result and "port 10000 not open" in result.detail
-
-
-def test_hive_is_ready_when_select_1_runs(ports_open):
-    connection = FakeHiveConnection(FakeCursor([(1,)]))
-    assert services.probe_hive("127.0.0.1", 10000, "NONE", "kb", connect=lambda **kw: connection).ready
-    assert connection.closed
-
-
-def test_hive_is_not_ready_when_the_session_fails(ports_open):
-    def refuse(**kwargs):
-        raise TTransportException(TTransportException.NOT_OPEN, "TSocket read 0 bytes")
-
-    result = services.probe_hive("127.0.0.1", 10000, "NONE", "kb", connect=refuse)
-    assert not result and "TSocket read 0 bytes" in result.detail
 
 
 # --- the hadoop launcher: version, and its file system shell ---

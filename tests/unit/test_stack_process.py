@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +73,18 @@ def test_free_port_passes():
     sock.close()
     process.require_free_port("127.0.0.1", port, "thrift")
     assert process.port_holder(port) is None
+
+
+def test_a_process_whose_main_thread_ended_is_alive_until_its_other_threads_end():
+    """What a JVM does on SIGTERM: its main thread ends first, shutdown hooks still run."""
+    code = ("import ctypes, threading, time; threading.Thread(target=time.sleep, args=(1.5,)).start(); "
+            "ctypes.CDLL(None).pthread_exit(None)")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        stat = Path("/proc/%d/stat" % proc.pid)
+        assert process.wait_for(lambda: stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z", 10, 0.02)
+        assert process.is_alive(proc.pid)
+        assert process.wait_for(lambda: not process.is_alive(proc.pid), 10, 0.05)
+    finally:
+        proc.kill()
+        proc.wait()

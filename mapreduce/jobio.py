@@ -1,0 +1,137 @@
+"""How the jobs read and write files, the same on every runner.
+
+**Input.** A mapper needs to know which file each line comes from (the
+landing hour of a raw line, the dataset of a warehouse row). On Hadoop the
+jobs read through ``PathLineInputFormat`` (``mapreduce/java``): many small
+files combine into few map tasks (24 hourly landing files are one task, not
+24 JVMs), and each record arrives as ``<file URI> TAB <line>``, because one
+task now reads several files. mrjob's inline and local runners run no Java
+input format: there the file is the task's ``mapreduce.map.input.file``.
+The driver says which (``--paths-in-lines``); ``JobIO.split_input`` hides it.
+
+**Output.** Every job ends by emitting ``(partition folder, row)`` pairs, such as
+``("events/dt=2026-11-27/hour=08", <TSV row>)``. Where the rows land:
+
+- on Hadoop, the job's output format (``PartitionedTextOutputFormat``,
+  ``mapreduce/java``) writes each row to
+  ``<output>/<partition>/part-NNNNN``, through Hadoop's output committer;
+- mrjob's inline and local runners run no Java output format, so with
+  ``--write-partitions`` the reducer writes the same files itself, under the
+  task's output folder (``mapreduce.task.output.dir``, which those runners
+  set to the step's output folder), one ``part-NNNNN`` per reduce task.
+
+Either way rows are in reducer-key order, each partition folder holds only
+its rows, and the driver never reads them: it lists folders and renames.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import IO, Iterator
+
+from mrjob.compat import jobconf_from_env
+from mrjob.job import MRJob
+from mrjob.protocol import BytesValueProtocol, RawProtocol
+
+OUTPUT_FORMAT = "com.kickback.mapred.PartitionedTextOutputFormat"
+INPUT_FORMAT = "com.kickback.mapred.PathLineInputFormat"
+INPUT_FILE_JOBCONF = "mapreduce.map.input.file"
+# Combined splits stay at most this big, so a large day still spreads over
+# several map tasks.
+SPLIT_MAX_BYTES = 256 << 20
+OUTPUT_DIR_JOBCONF = "mapreduce.task.output.dir"
+TASK_JOBCONF = "mapreduce.task.partition"
+
+
+class PartitionedOutput:
+    """Where a reduce task's ``(partition, row)`` pairs go."""
+
+    def __init__(self, write_files: bool):
+        self._folder = None
+        self._handles: dict[str, IO[bytes]] = {}
+        if write_files:
+            folder = jobconf_from_env(OUTPUT_DIR_JOBCONF)
+            if not folder:
+                raise ValueError("--write-partitions needs %s in the task environment" % OUTPUT_DIR_JOBCONF)
+            if folder.startswith("file://"):
+                folder = folder[len("file://"):]
+            self._folder = folder
+            self._name = "part-%05d" % int(jobconf_from_env(TASK_JOBCONF) or 0)
+
+    def emit(self, partition: str, row: str) -> Iterator[tuple[str, str]]:
+        """Write one row (or hand it to the output format); yields what the reducer yields."""
+        if self._folder is None:
+            yield partition, row
+            return
+        handle = self._handles.get(partition)
+        if handle is None:
+            folder = os.path.join(self._folder, partition)
+            os.makedirs(folder, exist_ok=True)
+            handle = self._handles[partition] = open(os.path.join(folder, self._name), "wb")
+        handle.write(row.encode("utf-8") + b"\n")
+
+    def close(self) -> None:
+        """Close every file this task wrote."""
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
+
+class JobIO(MRJob):
+    """An MRJob that reads files through ``split_input`` and whose last
+    reducer emits ``(partition folder, row)`` pairs.
+
+    The first step's mapper takes raw bytes (``BytesValueProtocol``) and
+    calls ``split_input(line)`` for ``(file, line)``. The last step's reducer
+    calls ``open_output()`` in its ``*_init``, ``emit()`` for each row and
+    ``close_output()`` in its ``*_final``; rows are counted per dataset in
+    the ``rows`` counter group, which the driver checks against the job's
+    other counters.
+    """
+
+    INPUT_PROTOCOL = BytesValueProtocol
+    OUTPUT_PROTOCOL = RawProtocol
+    HADOOP_INPUT_FORMAT = INPUT_FORMAT
+    HADOOP_OUTPUT_FORMAT = OUTPUT_FORMAT
+    JOBCONF = {"mapreduce.input.fileinputformat.split.maxsize": str(SPLIT_MAX_BYTES)}
+
+    def configure_args(self):
+        """Add --write-partitions and --paths-in-lines."""
+        super().configure_args()
+        self.add_passthru_arg(
+            "--write-partitions", dest="write_partitions", action="store_true", default=False,
+            help="Write partition folders from the reducer (runners without Java output formats).",
+        )
+        self.add_passthru_arg(
+            "--paths-in-lines", dest="paths_in_lines", action="store_true", default=False,
+            help="Input records are '<file> TAB <line>' (PathLineInputFormat, on Hadoop).",
+        )
+
+    def split_input(self, line: bytes) -> tuple[str, bytes]:
+        """``(file the line comes from, the line)`` on every runner."""
+        if self.options.paths_in_lines:
+            path, _, rest = line.partition(b"\t")
+            return path.decode("utf-8", "surrogateescape"), rest
+        path = jobconf_from_env(INPUT_FILE_JOBCONF)
+        if not path:
+            raise ValueError("no input file name in the task environment (%s); run on files, not stdin"
+                             % INPUT_FILE_JOBCONF)
+        return path, line
+
+    def open_output(self) -> None:
+        """Start a reduce task's output."""
+        self._output = PartitionedOutput(self.options.write_partitions)
+        self._rows: Counter = Counter()
+
+    def emit(self, partition: str, row: str) -> Iterator[tuple[str, str]]:
+        """One output row of ``partition``."""
+        self._rows[partition.split("/", 1)[0]] += 1
+        return self._output.emit(partition, row)
+
+    def close_output(self) -> None:
+        """End a reduce task's output and count its rows."""
+        self._output.close()
+        for dataset, rows in sorted(self._rows.items()):
+            self.increment_counter("rows", dataset, rows)
+        self._rows.clear()

@@ -1,0 +1,129 @@
+"""Partial aggregates and how they merge: the fold machinery of the rollups
+and the summaries.
+
+A *partial* is a JSON-safe dict; a ``Field`` says how one of its fields
+merges. Every merge here is associative and commutative, so combiners,
+reducers and the incremental state (a stored partial merged with new ones)
+may group and order partials any way and get the same result:
+
+- distinct sets are sorted lists (merged by set union);
+- "latest" values are ``[time, id, value]`` lists and the greatest wins, so
+  equal times are broken by id, never by arrival order;
+- sensor sums are exact fractions written as text (``"43/2"``), so a mean
+  does not depend on the order in which floats happened to be added.
+
+``fold`` merges any number of partials field by field in time linear in its
+input.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import orjson
+
+Partial = dict[str, Any]
+
+
+def dumps_json(value: Any) -> str:
+    """JSON text with sorted keys, so equal values always give equal bytes."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+# --- generic merges ---------------------------------------------------------
+#
+# A partial is folded field by field. To keep a fold linear in its input
+# (a till sees thousands of events and members a day), the accumulator is a
+# private copy whose collections are updated in place: ``thaw`` makes that
+# copy (sets for distinct lists), ``merge(acc, value)`` folds one partial's
+# field into it, ``freeze`` turns it back into JSON-safe canonical form.
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a partial folds."""
+
+    merge: Callable[[Any, Any], Any]
+    thaw: Callable[[Any], Any] = _same
+    freeze: Callable[[Any], Any] = _same
+
+
+def min_opt(a: Any, b: Any) -> Any:
+    """The smaller of two values, None meaning absent."""
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+def max_opt(a: Any, b: Any) -> Any:
+    """The greater of two values, None meaning absent."""
+    if a is None:
+        return b
+    return a if b is None else max(a, b)
+
+
+def _add_counts(acc: dict[str, int], value: dict[str, int]) -> dict[str, int]:
+    for key, count in value.items():
+        acc[key] = acc.get(key, 0) + count
+    return acc
+
+
+def _add_to_set(acc: set[str], value: list[str]) -> set[str]:
+    acc.update(value)
+    return acc
+
+
+def _max_per_key(acc: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    for key, item in value.items():
+        acc[key] = max_opt(acc.get(key), item)
+    return acc
+
+
+def _thaw_stats(stats: Partial | None) -> Partial | None:
+    return None if stats is None else {**stats, "sum": Fraction(stats["sum"])}
+
+
+def _add_stats(acc: Partial | None, value: Partial | None) -> Partial | None:
+    if value is None:
+        return acc
+    if acc is None:
+        return _thaw_stats(value)
+    acc["min"] = min(acc["min"], value["min"])
+    acc["max"] = max(acc["max"], value["max"])
+    acc["sum"] += Fraction(value["sum"])
+    acc["n"] += value["n"]
+    return acc
+
+
+def _freeze_stats(stats: Partial | None) -> Partial | None:
+    return None if stats is None else {**stats, "sum": str(stats["sum"])}
+
+
+ADD = Field(operator.add)
+MIN = Field(min_opt)
+MAX = Field(max_opt)
+COUNTS = Field(_add_counts, thaw=dict)
+DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted)
+MAX_PER_KEY = Field(_max_per_key, thaw=dict)
+STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
+
+
+def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
+    """Merge one or more partials field by field; the inputs are not modified."""
+    items = iter(partials)
+    first = next(items)
+    acc = {name: field.thaw(first[name]) for name, field in fields.items()}
+    for partial in items:
+        for name, field in fields.items():
+            acc[name] = field.merge(acc[name], partial[name])
+    return {name: field.freeze(acc[name]) for name, field in fields.items()}
+
+

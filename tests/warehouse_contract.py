@@ -1,0 +1,134 @@
+"""What every warehouse filesystem must do, as tests over a ``storage`` fixture.
+
+Imported by the test modules of each scheme (local disk in tests/unit;
+S3 through moto's server and HDFS through the cluster profile in
+tests/integration), each of which provides ``storage``: an empty
+``warehouse.storage.Storage`` root.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from warehouse import layout, manifest
+from warehouse.catalog import Catalog, IncompletePartition
+from warehouse.layout import Partition
+from warehouse.publish import Staging, UnexpectedOutput, leftovers, restore
+from warehouse.storage import StorageError
+
+EVENTS_08 = Partition("events", "2026-11-27", 8)
+DAILY_26 = Partition("member_daily", "2026-11-26")
+DAILY_25 = Partition("member_daily", "2026-11-25")
+
+
+def _write(storage, rel, text):
+    with storage.open(rel, "wb") as handle:
+        handle.write(text.encode())
+
+
+def test_files_and_folders_round_trip(storage):
+    storage.write_text("a/b/c.txt", "hello\n")
+    assert storage.read_text("a/b/c.txt") == "hello\n"
+    assert storage.isfile("a/b/c.txt") and storage.isdir("a/b") and storage.exists("a")
+    assert [(e.name, e.is_dir) for e in storage.ls("a")] == [("b", True)]
+    assert [(e.name, e.size) for e in storage.ls("a/b")] == [("c.txt", 6)]
+    assert storage.ls("missing") == []
+    storage.write_text("a/b/c.txt", "again\n")
+    assert storage.read_text("a/b/c.txt") == "again\n"
+    assert [e.name for e in storage.ls("a/b")] == ["c.txt"]   # no temporary left behind
+    storage.rm("a")
+    assert not storage.exists("a")
+    storage.rm("a")   # removing what is not there is harmless
+
+
+def test_rename_moves_a_folder_and_refuses_an_existing_target(storage):
+    _write(storage, "x/part-00000", "1\n")
+    _write(storage, "y/part-00000", "2\n")
+    with pytest.raises(StorageError, match="target exists"):
+        storage.rename("x", "y")
+    storage.rename("x", "z/x")
+    assert storage.read_text("z/x/part-00000") == "1\n" and not storage.exists("x")
+    with pytest.raises(StorageError, match="does not exist"):
+        storage.rename("x", "w")
+
+
+def test_exclusive_create_happens_once(storage):
+    assert storage.create_exclusive("_lock", b"first\n")
+    assert not storage.create_exclusive("_lock", b"second\n")
+    assert storage.read_text("_lock") == "first\n"
+
+
+def test_uris_name_the_root(storage):
+    assert storage.uri("events/dt=2026-11-27").endswith("/events/dt=2026-11-27")
+    assert "://" in storage.uri()
+    with pytest.raises(StorageError):
+        storage.path("../outside")
+
+
+def test_only_sealed_partitions_are_seen(storage):
+    catalog = Catalog(storage)
+    _write(storage, EVENTS_08.path + "/part-00000", "row\n")
+    assert catalog.partitions("events") == []
+    with pytest.raises(IncompletePartition):
+        catalog.data_files(EVENTS_08)
+    storage.write_text(EVENTS_08.path + "/" + layout.SUCCESS, "")
+    _write(storage, EVENTS_08.path + "/.part-00000.crc", "x")
+    assert catalog.partitions("events", "2026-11-27", "2026-11-27") == [EVENTS_08]
+    assert catalog.partitions("events", "2026-11-28") == []
+    assert catalog.data_files(EVENTS_08) == [EVENTS_08.path + "/part-00000"]
+
+
+def test_publish_replaces_whole_partitions_and_seals_empty_ones(storage):
+    _write(storage, DAILY_26.path + "/part-00000", "stale\n")
+    _write(storage, DAILY_26.path + "/part-00001", "also stale\n")
+    storage.write_text(DAILY_26.path + "/" + layout.SUCCESS, "")
+    staging = Staging(storage)
+    stage = staging.stage("roll_up")
+    _write(storage, stage + "/" + DAILY_26.path + "/part-00000", "a\t1\nb\t2\n")
+    storage.write_text(stage + "/_SUCCESS", "")   # what Hadoop leaves at the job's root
+    assert set(staging.found("roll_up")) == {DAILY_26}
+    staging.publish("roll_up", [DAILY_26, DAILY_25])
+    staging.discard()
+    catalog = Catalog(storage)
+    assert catalog.data_files(DAILY_26) == [DAILY_26.path + "/part-00000"]
+    assert storage.read_text(DAILY_26.path + "/part-00000") == "a\t1\nb\t2\n"
+    assert catalog.is_complete(DAILY_25) and catalog.data_files(DAILY_25) == []
+    assert leftovers(storage) == []
+
+
+def test_a_file_outside_every_partition_is_unexpected(storage):
+    staging = Staging(storage)
+    _write(storage, staging.stage("validate") + "/part-00000", "a row with no partition\n")
+    with pytest.raises(UnexpectedOutput, match="in no partition folder"):
+        staging.found("validate")
+
+
+def test_leftovers_are_listed(storage):
+    _write(storage, "_staging/abc/events/x", "1")
+    _write(storage, "_runs/.dt=2026-11-27.json.1234.tmp", "{")
+    assert leftovers(storage) == ["_staging/abc", "_runs/.dt=2026-11-27.json.1234.tmp"]
+
+
+def test_restore_puts_back_partitions_a_killed_swap_left_only_in_its_trash(storage):
+    # A run killed between the two renames of a swap: DAILY_26's only copy
+    # is in the trash; DAILY_25 was replaced, its trash copy is stale.
+    _write(storage, "_staging/dead.old/%s/part-00000" % DAILY_26.path, "old 26\n")
+    _write(storage, "_staging/dead.old/%s/%s" % (DAILY_26.path, layout.SUCCESS), "")
+    _write(storage, "_staging/dead.old/%s/part-00000" % DAILY_25.path, "old 25\n")
+    _write(storage, "_staging/dead.old/%s/%s" % (DAILY_25.path, layout.SUCCESS), "")
+    _write(storage, "%s/part-00000" % DAILY_25.path, "new 25\n")
+    _write(storage, "%s/%s" % (DAILY_25.path, layout.SUCCESS), "")
+    assert restore(storage) == [DAILY_26]
+    assert storage.read_text("%s/part-00000" % DAILY_26.path) == "old 26\n"
+    assert Catalog(storage).is_complete(DAILY_26)
+    assert storage.read_text("%s/part-00000" % DAILY_25.path) == "new 25\n"
+    assert restore(storage) == []
+
+
+def test_manifests_round_trip(storage):
+    assert manifest.read(storage, "2026-11-27") == {}
+    assert manifest.event_days(storage, "2026-11-27") is None
+    manifest.write(storage, "2026-11-27", {"event_days": ["2026-11-27", "2026-11-26"]})
+    manifest.write(storage, "2026-11-28", {"event_days": []})
+    assert manifest.event_days(storage, "2026-11-27") == ["2026-11-26", "2026-11-27"]
+    assert [day for day, _ in manifest.recent(storage, 5)] == ["2026-11-28", "2026-11-27"]

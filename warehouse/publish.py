@@ -1,0 +1,158 @@
+"""Publishing a run's partitions: staged beside the warehouse, then swapped in.
+
+A run's jobs write their partition folders under
+``<warehouse>/_staging/<run>/<stage>/`` (same filesystem as the warehouse).
+``Staging.publish`` then makes each expected partition visible, one at a
+time, with its commit marker:
+
+- **Where folders rename atomically** (local disks, HDFS): ``_SUCCESS`` is
+  written into the staged folder, the old partition (if any) is renamed
+  aside to ``_staging/<run>.old/``, and the staged folder is renamed into
+  place. A reader sees the old partition or the new one, never a mix; for
+  the instant between the two renames the folder is absent. A run killed
+  in that instant leaves the old copy in its trash: ``restore`` (run by
+  the next run, under the warehouse lock, before it removes leftovers)
+  puts every partition found there back where none is published.
+- **Object stores** (S3, GCS: no rename): the old partition's ``_SUCCESS`` is
+  deleted first, so readers (``warehouse.catalog``) stop seeing it; its data
+  files are deleted; the new files are copied in; ``_SUCCESS`` is written
+  last. A reader that goes through the catalog sees a complete partition or
+  none; a Hive query that lists the folder itself while it is republished
+  may see part of it.
+
+A partition the job wrote no rows to is published empty (a folder with only
+``_SUCCESS``), so "no rows" and "not processed" are told apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from warehouse import layout
+from warehouse.layout import LayoutError, Partition
+from warehouse.storage import Storage
+
+logger = logging.getLogger(__name__)
+
+
+class UnexpectedOutput(ValueError):
+    """A job wrote files where no expected partition is."""
+
+
+@dataclass
+class Staging:
+    """One run's staging area inside a warehouse."""
+
+    storage: Storage
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+    @property
+    def root(self) -> str:
+        return "%s/%s" % (layout.STAGING, self.run_id)
+
+    @property
+    def trash(self) -> str:
+        return "%s/%s.old" % (layout.STAGING, self.run_id)
+
+    def stage(self, name: str) -> str:
+        """The folder (relative to the warehouse) a job of this run writes into."""
+        return "%s/%s" % (self.root, name)
+
+    def found(self, stage: str) -> dict[Partition, list[str]]:
+        """The partitions a job wrote under ``stage``, with their data files.
+
+        Metadata (names starting with ``_`` or ``.``, such as Hadoop's
+        ``_SUCCESS``) and empty files are ignored; a non-empty file outside
+        every partition folder is ``UnexpectedOutput``.
+        """
+        folder = self.stage(stage)
+        found: dict[Partition, list[str]] = {}
+        for rel, entry in _walk(self.storage, folder):
+            if entry.is_dir or entry.name.startswith(("_", ".")) or entry.size == 0:
+                continue
+            parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            try:
+                partition = Partition.parse(parent)
+            except LayoutError:
+                raise UnexpectedOutput("%s wrote %s, which is in no partition folder"
+                                       % (stage, self.storage.uri("%s/%s" % (folder, rel)))) from None
+            found.setdefault(partition, []).append(rel)
+        return found
+
+    def publish(self, stage: str, partitions: list[Partition]) -> None:
+        """Make each of ``partitions`` staged under ``stage`` visible, sealed."""
+        for partition in sorted(set(partitions)):
+            staged = "%s/%s" % (self.stage(stage), partition.path)
+            self.storage.makedirs(staged)
+            if self.storage.atomic_rename:
+                self._swap(staged, partition)
+            else:
+                self._copy_in(staged, partition)
+        self.storage.rm(self.trash)
+
+    def discard(self) -> None:
+        """Remove whatever this run staged."""
+        self.storage.rm(self.root)
+        self.storage.rm(self.trash)
+
+    def _swap(self, staged: str, partition: Partition) -> None:
+        self.storage.write_text("%s/%s" % (staged, layout.SUCCESS), "")
+        target = partition.path
+        if self.storage.exists(target):
+            self.storage.rename(target, "%s/%s" % (self.trash, target))
+        self.storage.rename(staged, target)
+
+    def _copy_in(self, staged: str, partition: Partition) -> None:
+        target = partition.path
+        self.storage.rm("%s/%s" % (target, layout.SUCCESS))
+        self.storage.rm(target)
+        for entry in self.storage.ls(staged):
+            if not entry.is_dir:
+                self.storage.rename("%s/%s" % (staged, entry.name), "%s/%s" % (target, entry.name))
+        self.storage.makedirs(target)
+        self.storage.write_text("%s/%s" % (target, layout.SUCCESS), self.run_id)
+
+
+def restore(storage: Storage) -> list[Partition]:
+    """Put back partitions a killed run had moved to its trash and not replaced.
+
+    A partition in a ``_staging/<run>.old/`` folder whose published folder
+    is missing was caught between the two renames of ``_swap``: its old
+    copy is the only one. Run only while holding the warehouse lock.
+    """
+    restored = []
+    for trash in storage.ls(layout.STAGING):
+        if not (trash.is_dir and trash.name.endswith(".old")):
+            continue
+        folder = "%s/%s" % (layout.STAGING, trash.name)
+        for rel, entry in list(_walk(storage, folder)):
+            if entry.is_dir or entry.name != layout.SUCCESS:
+                continue
+            partition = Partition.parse(rel.rsplit("/", 1)[0])
+            if not storage.exists(partition.path):
+                storage.rename("%s/%s" % (folder, partition.path), partition.path)
+                restored.append(partition)
+    return restored
+
+
+def leftovers(storage: Storage) -> list[str]:
+    """What killed runs left in a warehouse: staging folders (with their
+    ``.old`` halves) and half-written manifests, relative to the root.
+
+    Remove them only while holding the warehouse lock, which proves that no
+    run uses them.
+    """
+    found = ["%s/%s" % (layout.STAGING, entry.name) for entry in storage.ls(layout.STAGING)]
+    found += ["%s/%s" % (layout.RUNS, entry.name) for entry in storage.ls(layout.RUNS)
+              if entry.name.endswith(".tmp")]
+    return found
+
+
+def _walk(storage: Storage, folder: str, prefix: str = ""):
+    for entry in storage.ls("%s/%s" % (folder, prefix) if prefix else folder):
+        rel = "%s/%s" % (prefix, entry.name) if prefix else entry.name
+        yield rel, entry
+        if entry.is_dir:
+            yield from _walk(storage, folder, rel)
