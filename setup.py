@@ -68,6 +68,7 @@ setup(
     ),
     package_data={
         "mapreduce": ["java/com/kickback/mapred/*.java"],
+        "hbase_schema": ["java/com/kickback/hbase/*.java"],
         "stack": ["maven/*/pom.xml"],
         "hive": ["ddl/*.sql", "queries/*.sql"],
         "api": ["templates/*.html", "static/*"],

@@ -21,7 +21,6 @@ from api.paging import PageTokens, split_page
 from hbase_schema import keys
 from hbase_schema.tables import LAYOUTS, TABLES
 
-_MS_MAX = 9999999999999
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
@@ -116,8 +115,8 @@ def member_events(
 ) -> dict[str, Any]:
     """One page of a member's events (start inclusive, end exclusive), newest first."""
     layout = LAYOUTS["member_events"]
-    start_ms = None if start is None else min(max(_ceil_ms(start), 0), _MS_MAX + 1)
-    end_ms = None if end is None else min(max(_ceil_ms(end), 0), _MS_MAX + 1)
+    start_ms = None if start is None else min(max(_ceil_ms(start), 0), keys.MS_MAX + 1)
+    end_ms = None if end is None else min(max(_ceil_ms(end), 0), keys.MS_MAX + 1)
     if end_ms == 0 or (start_ms is not None and end_ms is not None and start_ms >= end_ms):
         return {"member_id": member_id, "items": []}
     row_start, row_stop = keys.event_range(member_id, start_ms, end_ms, hbase.buckets)

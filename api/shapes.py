@@ -14,6 +14,7 @@ from typing import Any
 from api.cells import BadCell, Cells, parse_time, qualifiers
 from hbase_schema import keys
 from hbase_schema.tables import LAYOUTS
+from mapreduce.contract import DEFAULT_CURRENCY
 
 _MEMBER_SUMMARY = LAYOUTS["member_summary"]
 _DEVICE_SUMMARY = LAYOUTS["device_summary"]
@@ -114,7 +115,7 @@ def member_event(key: bytes, cells: Cellmap) -> dict[str, Any]:
     amount_cents = row.integer("amount_cents")
     amount = None
     if amount_cents is not None:
-        amount = {"amount_cents": amount_cents, "currency": row.text("currency") or "USD"}
+        amount = {"amount_cents": amount_cents, "currency": row.text("currency") or DEFAULT_CURRENCY}
     return {
         "event_id": row.text("event_id") or event_id,
         "event_type": row.text("event_type"),

@@ -17,6 +17,7 @@ import orjson
 from generator import outcomes as oc
 from generator import timestamps as ts
 from generator.events import EventFactory
+from mapreduce.contract import EARLY_ALLOWANCE_MS, WINDOW_BEFORE_MS
 
 logger = logging.getLogger(__name__)
 
@@ -172,14 +173,14 @@ class BadLineFactory:
         kind = int(rng.random() * 10)
         as_int = rng.random() < 0.5
         if kind == 0:
-            value: Any = _either(start - ts.WINDOW_BEFORE_MS - 1, as_int)
+            value: Any = _either(start - WINDOW_BEFORE_MS - 1, as_int)
         elif kind == 1:
-            value = _either(start - ts.WINDOW_BEFORE_MS - int((1 + rng.random() * 400) * ts.DAY_MS),
+            value = _either(start - WINDOW_BEFORE_MS - int((1 + rng.random() * 400) * ts.DAY_MS),
                             as_int)
         elif kind == 2:
-            value = _either(end + ts.WINDOW_AFTER_MS, as_int)
+            value = _either(end + EARLY_ALLOWANCE_MS, as_int)
         elif kind == 3:
-            value = _either(end + ts.WINDOW_AFTER_MS + 1 + int(rng.random() * 30 * ts.DAY_MS),
+            value = _either(end + EARLY_ALLOWANCE_MS + 1 + int(rng.random() * 30 * ts.DAY_MS),
                             as_int)
         elif kind == 4:  # epoch seconds where milliseconds are due
             value = inside // 1000

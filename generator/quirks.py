@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from generator import timestamps as ts
+from mapreduce.contract import EARLY_ALLOWANCE_MS, WINDOW_BEFORE_MS
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,9 @@ def quirky(ev: dict[str, Any], ms: int, rng: random.Random, hour_start: int,
     elif kind == 6:
         ev["ts"] = ts.iso(ms, 840 if rng.random() < 0.5 else -720)
     elif kind == 7:
-        ms = hour_start - ts.WINDOW_BEFORE_MS
+        ms = hour_start - WINDOW_BEFORE_MS
         ev["ts"] = ms if rng.random() < 0.5 else ts.iso(ms)
     else:
-        ms = hour_start + ts.HOUR_MS + ts.WINDOW_AFTER_MS - 1
+        ms = hour_start + ts.HOUR_MS + EARLY_ALLOWANCE_MS - 1
         ev["ts"] = ms if rng.random() < 0.5 else ts.iso(ms, 60)
     return orjson.dumps(ev) + b"\n", ms

@@ -17,9 +17,8 @@ HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 MINUTE_MS = 60_000
 
-# Contract window: landing_hour_start - 7 days <= t < landing_hour_end + 15 min.
-WINDOW_BEFORE_MS = 7 * DAY_MS
-WINDOW_AFTER_MS = 15 * MINUTE_MS
+# The contract's window (mapreduce.contract): landing_hour_start - WINDOW_BEFORE_MS
+# <= t < landing_hour_end + EARLY_ALLOWANCE_MS.
 
 # Time formats a device may use.
 ISO_Z_MS = 0  # 2026-11-27T08:15:00.123Z

@@ -22,7 +22,8 @@ SEP = b"|"
 # The byte after SEP: prefix + _AFTER_SEP is the first key past an entity.
 _AFTER_SEP = bytes([SEP[0] + 1])
 _DAY_MAX = 99999999
-_MS_MAX = 9999999999999
+# The largest event time a key holds (13 digits of epoch milliseconds).
+MS_MAX = 9999999999999
 _MAX_BUCKETS = 256
 
 
@@ -82,11 +83,11 @@ def daily_range(
 
 def event_key(member_id: str, event_ms: int, event_id: str, buckets: int = 16) -> bytes:
     """Row key of one member event; a re-landed copy maps to the same key."""
-    if not 0 <= event_ms <= _MS_MAX:
+    if not 0 <= event_ms <= MS_MAX:
         raise ValueError("event time out of range: %r ms" % event_ms)
     return (
         entity_prefix(member_id, buckets)
-        + b"%013d" % (_MS_MAX - event_ms)
+        + b"%013d" % (MS_MAX - event_ms)
         + SEP
         + _id_bytes(event_id)
     )
@@ -97,7 +98,7 @@ def parse_event_key(key: bytes) -> tuple[str, int, str]:
     member_id, reversed_ms, event_id = _split(key, 3, "event")
     if len(reversed_ms) != 13 or not reversed_ms.isdigit() or not event_id:
         raise ValueError("not an event key: %r" % key)
-    return member_id, _MS_MAX - int(reversed_ms), event_id
+    return member_id, MS_MAX - int(reversed_ms), event_id
 
 
 def event_range(
@@ -108,20 +109,20 @@ def event_range(
 ) -> tuple[bytes, bytes]:
     """(row_start, row_stop) for events with start_ms <= time < end_ms, newest first."""
     for name, value, low in (("start", start_ms, 0), ("end", end_ms, 1)):
-        if value is not None and not low <= value <= _MS_MAX + 1:
+        if value is not None and not low <= value <= MS_MAX + 1:
             raise ValueError("%s time out of range: %r ms" % (name, value))
     if start_ms is not None and end_ms is not None and start_ms >= end_ms:
         raise ValueError("start %d ms is not before end %d ms" % (start_ms, end_ms))
     prefix = entity_prefix(member_id, buckets)
     # Keys ascend as time descends: the newest included event is end_ms - 1.
-    if end_ms is None or end_ms > _MS_MAX:
+    if end_ms is None or end_ms > MS_MAX:
         row_start = prefix
     else:
-        row_start = prefix + b"%013d" % (_MS_MAX - end_ms + 1)
+        row_start = prefix + b"%013d" % (MS_MAX - end_ms + 1)
     if start_ms is None or start_ms == 0:
         row_stop = prefix[:-1] + _AFTER_SEP
     else:
-        row_stop = prefix + b"%013d" % (_MS_MAX - start_ms + 1)
+        row_stop = prefix + b"%013d" % (MS_MAX - start_ms + 1)
     return row_start, row_stop
 
 

@@ -6,7 +6,7 @@ creates the table itself with default families (no TTL, compression, bloom
 filter or version limit, so the spec would have to be repeated in Java) and
 refuses an existing table; ``-r`` splits existing regions at computed
 midpoints, not at given keys, and waits for compactions between rounds. So
-``stack/java/.../SplitTable.java`` calls ``Admin.splitRegionAsync`` at each
+``hbase_schema/java/.../SplitTable.java`` calls ``Admin.splitRegionAsync`` at each
 missing key of existing tables (all tables in one JVM, in parallel rounds)
 and waits until the regions are online.
 """
@@ -25,8 +25,7 @@ from hbase_schema.jvm import JavaTools, Runner, run_tool
 logger = logging.getLogger(__name__)
 
 MAIN_CLASS = "com.kickback.hbase.SplitTable"
-SOURCE = (Path(__file__).resolve().parent.parent / "stack" / "java" / "src" / "main" / "java"
-          / "com" / "kickback" / "hbase" / "SplitTable.java")
+SOURCE = Path(__file__).resolve().parent / "java" / "com" / "kickback" / "hbase" / "SplitTable.java"
 
 
 def compile_split_tool(

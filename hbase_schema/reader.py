@@ -10,7 +10,6 @@ filesystem; the builtin ``open`` for local paths).
 from __future__ import annotations
 
 import gzip
-import logging
 import zlib
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
@@ -18,7 +17,6 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 from hbase_schema.errors import BadRecord
 from mapreduce import tsv
 
-logger = logging.getLogger(__name__)
 
 Opener = Callable[[str, str], IO[bytes]]
 

@@ -7,12 +7,10 @@ import datetime
 import decimal
 import io
 import json
-import logging
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-logger = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "json")
 NULL_TEXT = "NULL"

@@ -8,10 +8,8 @@ that fails raises ``InvalidValue`` with a one-line reason.
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 
-logger = logging.getLogger(__name__)
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

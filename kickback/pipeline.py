@@ -39,7 +39,7 @@ from kickback.config import Settings
 from kickback.landing import Landing, LandingHour, check_files, find_landing
 from kickback.lock import LockHeld, warehouse_lock
 from kickback.runners import CLUSTER_RUNNERS, SIM_RUNNERS, runner_args
-from mapreduce.device_log import REJECT_REASONS
+from mapreduce.contract import REJECT_REASONS
 from mapreduce.mr_roll_up_days import MRRollUpDays
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 from mapreduce.mr_validate_events import MRValidateEvents

@@ -42,29 +42,28 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import logging
 import re
 from typing import Any, NamedTuple
 
 import orjson
 
+from mapreduce.contract import (
+    DEFAULT_CURRENCY,
+    DEVICE_ID_RE,
+    DEVICE_TYPES,
+    EVENT_TYPES,
+    MAX_LINE_BYTES,
+    MEMBER_EVENT_TYPES,
+    MEMBER_ID_RE,
+    MS_PER_DAY,
+    MS_PER_HOUR,
+    MS_PER_MINUTE,
+    READING_METRICS,
+    WINDOW_AFTER_MS,
+    WINDOW_BEFORE_MS,
+)
 from mapreduce.records import EVENT_COLUMNS
 
-logger = logging.getLogger(__name__)
-
-MAX_LINE_BYTES = 65536
-REJECT_REASONS = ("oversize", "malformed", "missing_field", "bad_value", "bad_timestamp")
-
-DEVICE_TYPES = ("phone", "pos", "beacon", "sensor")
-EVENT_TYPES = ("app_open", "heartbeat", "checkin", "purchase", "redeem", "reading")
-MEMBER_EVENT_TYPES = ("checkin", "purchase", "redeem")
-DEFAULT_CURRENCY = "USD"
-
-MS_PER_MINUTE = 60_000
-MS_PER_HOUR = 3_600_000
-MS_PER_DAY = 86_400_000
-WINDOW_BEFORE_MS = 7 * MS_PER_DAY
-WINDOW_AFTER_MS = MS_PER_HOUR + 15 * MS_PER_MINUTE
 
 _BOM = b"\xef\xbb\xbf"
 _I64_MIN = -(2**63)
@@ -72,8 +71,8 @@ _I64_MAX = 2**63 - 1
 _TWO63 = float(2**63)
 _INF = float("inf")
 
-_ID_MATCH = re.compile(r"[A-Za-z0-9_-]{1,64}").fullmatch
-_DEVICE_ID_MATCH = re.compile(r"[A-Za-z0-9_.:-]{1,64}").fullmatch
+_ID_MATCH = re.compile(MEMBER_ID_RE).fullmatch
+_DEVICE_ID_MATCH = re.compile(DEVICE_ID_RE).fullmatch
 _CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
 _ISO_MATCH = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
@@ -93,7 +92,6 @@ _REQUIRED_ATTRS = {
     "checkin": ("store_id",),
 }
 _REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
-_READING_METRICS = ("temperature_c", "humidity_pct", "foot_traffic")
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _EMPTY: dict = {}
 
@@ -335,7 +333,7 @@ def _ts_text(event_ms: int) -> str:
 
 def _missing_attr(event_type: str, attrs: dict) -> str | None:
     if event_type == "reading":
-        for name in _READING_METRICS:
+        for name in READING_METRICS:
             if attrs.get(name) is not None:
                 return None
         return "reading needs one of attrs.temperature_c, attrs.humidity_pct, attrs.foot_traffic"

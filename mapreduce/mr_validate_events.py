@@ -38,7 +38,6 @@ Counters are summed in memory and emitted once per task, because each
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 
 import orjson
@@ -57,7 +56,6 @@ from mapreduce.device_log import (
 from mapreduce.jobio import JobIO
 from warehouse import layout
 
-logger = logging.getLogger(__name__)
 
 # Quarantine records are spread over this many reduce keys per source file.
 _QUARANTINE_SPREAD = 64

@@ -22,7 +22,6 @@ Partials are JSON-safe dicts, because they cross the shuffle:
 from __future__ import annotations
 
 import datetime
-import logging
 import math
 import re
 from collections.abc import Iterable
@@ -43,17 +42,14 @@ from mapreduce.merges import (
     dumps_json,
     fold,
 )
+from mapreduce.contract import DEFAULT_CURRENCY, MEMBER_EVENT_TYPES, READING_METRICS
 from mapreduce.records import EVENT_COLUMNS
 
-logger = logging.getLogger(__name__)
 
 DEVICE_DAILY = "device_daily"
 MEMBER_DAILY = "member_daily"
 MEMBER_EVENTS = "member_events"
 
-MEMBER_EVENT_TYPES = ("purchase", "redeem", "checkin")
-SENSOR_METRICS = ("temperature_c", "humidity_pct", "foot_traffic")
-DEFAULT_CURRENCY = "USD"
 
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -171,7 +167,7 @@ def device_partial(event: dict[str, str | None]) -> Partial:
         "owner": _latest(event, event["member_id"]),
         "members": [event["member_id"]] if event["member_id"] else [],
     }
-    for metric in SENSOR_METRICS:
+    for metric in READING_METRICS:
         partial[metric] = _stats(event[metric], metric)
     return partial
 
@@ -205,7 +201,7 @@ DEVICE_FIELDS: dict[str, Field] = {
     "os": MAX,
     "owner": MAX,
     "members": DISTINCT,
-    **{metric: STATS for metric in SENSOR_METRICS},
+    **{metric: STATS for metric in READING_METRICS},
 }
 
 
@@ -241,7 +237,7 @@ def finalize_device(device_id: str, partial: Partial) -> list:
         _value(partial["app_version"]),
         _value(partial["os"]),
     ]
-    for metric in SENSOR_METRICS:
+    for metric in READING_METRICS:
         row.extend(_finish_stats(partial[metric]))
     row.append(len(partial["members"]))
     return row

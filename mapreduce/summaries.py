@@ -22,7 +22,6 @@ day is the ``dt=`` of the row's partition, not a column).
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -35,7 +34,6 @@ from mapreduce.merges import ADD, COUNTS, MAX, MAX_PER_KEY, MIN, Field, Partial,
 from mapreduce.rollups import DEVICE_DAILY, MEMBER_DAILY, ROW_FIELDS
 from warehouse import layout
 
-logger = logging.getLogger(__name__)
 
 DEVICE_SUMMARY = "device_summary"
 MEMBER_SUMMARY = "member_summary"

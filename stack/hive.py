@@ -36,7 +36,6 @@ that the project relies on.
 from __future__ import annotations
 
 import contextlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -54,7 +53,6 @@ from stack.services import Readiness, Service
 if TYPE_CHECKING:
     from kickback.config import Settings
 
-logger = logging.getLogger(__name__)
 
 # The Maven bundle both services run from.
 BUNDLE = "hive"

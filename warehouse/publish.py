@@ -26,15 +26,12 @@ A partition the job wrote no rows to is published empty (a folder with only
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass, field
 
 from warehouse import layout
 from warehouse.layout import LayoutError, Partition
 from warehouse.storage import Storage
-
-logger = logging.getLogger(__name__)
 
 
 class UnexpectedOutput(ValueError):

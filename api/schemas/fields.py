@@ -7,11 +7,13 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from mapreduce.contract import DEVICE_ID_RE, MEMBER_ID_RE
+
 # Id alphabets of the device-log contract (spec/device-log-v1.md). Anchored
 # for the OpenAPI document (ECMA-262 patterns are unanchored); validation
 # uses FullMatch, since Python's "$" also matches before a final newline.
-MEMBER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-DEVICE_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+MEMBER_ID_PATTERN = "^%s$" % MEMBER_ID_RE
+DEVICE_ID_PATTERN = "^%s$" % DEVICE_ID_RE
 
 
 class FullMatch(validate.Regexp):

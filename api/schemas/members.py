@@ -6,8 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.schemas.common import BATCH_MAX_IDS, MoneySchema, PageQuerySchema, PageSchema
 from api.schemas.fields import IsoDate, UtcDateTime, member_id
+from mapreduce.contract import MEMBER_EVENT_TYPES
 
-EVENT_TYPES = ("purchase", "redeem", "checkin")
 
 
 class MemberPathSchema(Schema):
@@ -25,7 +25,7 @@ class MemberEventsQuerySchema(PageQuerySchema):
                                                "ISO 8601 with offset."})
     event_type = fields.String(
         data_key="type",
-        validate=validate.OneOf(EVENT_TYPES),
+        validate=validate.OneOf(MEMBER_EVENT_TYPES),
         metadata={"description": "Only events of this type."},
     )
 

@@ -54,7 +54,7 @@ def test_parameters_from_the_schemas(api_client):
                            ("query", "type"), ("query", "page_size"), ("query", "page_token")}
     assert params[("path", "member_id")]["required"] is True
     assert params[("path", "member_id")]["schema"]["pattern"] == "^[A-Za-z0-9_-]{1,64}$"
-    assert params[("query", "type")]["schema"]["enum"] == ["purchase", "redeem", "checkin"]
+    assert params[("query", "type")]["schema"]["enum"] == ["checkin", "purchase", "redeem"]
     assert params[("query", "page_size")]["schema"]["maximum"] == 366
     assert params[("query", "page_size")]["schema"]["default"] == 30
 

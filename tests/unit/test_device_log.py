@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mapreduce.contract import MAX_LINE_BYTES, REJECT_REASONS
 from mapreduce.device_log import (
-    MAX_LINE_BYTES,
-    REJECT_REASONS,
     Event,
     Rejection,
     _iso_to_ms_general,  # the fast path's reference

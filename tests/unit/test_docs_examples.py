@@ -12,10 +12,8 @@ from mrjob.emr import EMRJobRunner
 from mrjob.hadoop import HadoopJobRunner
 
 from hbase_schema import keys
+from mapreduce.contract import DEVICE_TYPES, EVENT_TYPES, REJECT_REASONS
 from mapreduce.device_log import (
-    DEVICE_TYPES,
-    EVENT_TYPES,
-    REJECT_REASONS,
     Event,
     Rejection,
     iso_to_ms,
