@@ -1,6 +1,6 @@
-"""KickBack benchmarks: pipeline, HBase writes, lookup API and Hive queries.
+"""KickBack benchmarks: pipeline, HBase writes, lookup API, Hive queries, the cluster profile.
 
-Run with ``python -m bench [--only pipeline,hbase,api,hive] [--scale N]``.
+Run with ``python -m bench [--only pipeline,hbase,api,hive,cluster] [--scale N]``.
 Benchmarks are measurements, not tests: nothing here asserts on time.
 Because the machine is small, shared and noisy, every figure is reported
 as a ratio against a yardstick measured in the same run, together with the
@@ -12,10 +12,11 @@ Modules: ``stats`` (pure figures: exponent fit, percentiles), ``goals``
 ``workspace`` (scratch folders and settings), ``child`` (timed child
 processes), ``data`` (generated landings and warehouses), one module per
 benchmark (``pipeline_bench``, ``hbase_bench``, ``api_bench``,
-``hive_bench``) and their helpers (``parse_only``, ``run_pipeline``,
+``hive_bench``, ``cluster_bench``) and their helpers (``parse_only``, ``run_pipeline``,
 ``profiles``, ``plot``, ``pe``, ``loadgen``, ``api_server``).
 """
 
-BENCHMARKS = ("pipeline", "hbase", "api", "hive")
+# "cluster" last: it stops the local stack, runs the cluster profile, then restarts the local one.
+BENCHMARKS = ("pipeline", "hbase", "api", "hive", "cluster")
 
 __all__ = ["BENCHMARKS"]

@@ -1,4 +1,4 @@
-"""``python -m bench [--only pipeline,hbase,api,hive] [--scale N]``: run the benchmarks.
+"""``python -m bench [--only pipeline,hbase,api,hive,cluster] [--scale N] [--cluster-events N]``: run the benchmarks.
 
 Brings the local stack up (idempotent), runs the chosen benchmarks in
 order, writes ``bench/results/<name>.json`` after each, and renders
@@ -43,7 +43,7 @@ def _selected(only: str | None) -> list[str]:
 
 
 def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: Path,
-             scale: int, seconds: float) -> dict:
+             scale: int, seconds: float, cluster_events: int) -> dict:
     if name == "pipeline":
         from bench import pipeline_bench
         return pipeline_bench.run(workspace, results_dir, scale, _say)
@@ -53,6 +53,9 @@ def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: P
     if name == "api":
         from bench import api_bench
         return api_bench.run(settings, workspace, scale, seconds, _say)
+    if name == "cluster":
+        from bench import cluster_bench
+        return cluster_bench.run(settings, workspace, cluster_events, _say)
     from bench import hive_bench
     return hive_bench.run(settings, workspace, scale, _say)
 
@@ -63,10 +66,13 @@ def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: P
               help="Base input size x1 in events; the pipeline also runs 4x and 16x.")
 @click.option("--seconds", type=click.FloatRange(min=2, max=300), default=15.0, show_default=True,
               help="Length of each API load measurement.")
+@click.option("--cluster-events", type=click.IntRange(min=100), default=1_000_000, show_default=True,
+              help="Events of the day the cluster benchmark runs on YARN and on the local runner.")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
               default=RESULTS_DIR, show_default=True, help="Where to write the results.")
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
-def main(only: str | None, scale: int, seconds: float, results_dir: Path, verbose: bool) -> None:
+def main(only: str | None, scale: int, seconds: float, cluster_events: int, results_dir: Path,
+         verbose: bool) -> None:
     """Run the KickBack benchmarks and write bench/results/."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -89,7 +95,7 @@ def main(only: str | None, scale: int, seconds: float, results_dir: Path, verbos
         details = machine.describe()
         _say("== %s (load average %s)" % (name, details["loadavg_start"]))
         clock = time.monotonic()
-        result = _run_one(name, settings, workspace, results_dir, scale, seconds)
+        result = _run_one(name, settings, workspace, results_dir, scale, seconds, cluster_events)
         result.update(started_at=started, machine=details,
                       duration_s=round(time.monotonic() - clock, 1))
         path = report.write_result(results_dir, result)

@@ -14,7 +14,6 @@ import json
 import logging
 import sys
 import time
-from pathlib import Path
 
 from kickback.config import Settings
 from kickback.pipeline import run_pipeline
@@ -25,8 +24,9 @@ logger = logging.getLogger(__name__)
 def main(argv: list[str]) -> int:
     """Entry point: run the pipeline once, print the JSON report."""
     parser = argparse.ArgumentParser(prog="python -m bench.run_pipeline")
-    parser.add_argument("--landing", type=Path, required=True)
-    parser.add_argument("--warehouse", type=Path, required=True)
+    # Paths or URIs (hdfs://... for the cluster benchmark).
+    parser.add_argument("--landing", required=True)
+    parser.add_argument("--warehouse", required=True)
     parser.add_argument("--date", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--runner", default="local")
     args = parser.parse_args(argv)
