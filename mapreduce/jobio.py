@@ -92,8 +92,6 @@ class JobIO(MRJob):
 
     INPUT_PROTOCOL = BytesValueProtocol
     OUTPUT_PROTOCOL = RawProtocol
-    HADOOP_INPUT_FORMAT = INPUT_FORMAT
-    HADOOP_OUTPUT_FORMAT = OUTPUT_FORMAT
     JOBCONF = {"mapreduce.input.fileinputformat.split.maxsize": str(SPLIT_MAX_BYTES)}
 
     def configure_args(self):
@@ -107,6 +105,18 @@ class JobIO(MRJob):
             "--paths-in-lines", dest="paths_in_lines", action="store_true", default=False,
             help="Input records are '<file> TAB <line>' (PathLineInputFormat, on Hadoop).",
         )
+
+    def hadoop_input_format(self) -> str | None:
+        """``PathLineInputFormat`` when the driver says records carry their file (Hadoop only)."""
+        return INPUT_FORMAT if self.options.paths_in_lines else None
+
+    def hadoop_output_format(self) -> str | None:
+        """``PartitionedTextOutputFormat`` unless the job writes its partitions itself.
+
+        The inline and local runners get neither format (they would only warn
+        that they ignore it).
+        """
+        return None if self.options.write_partitions else OUTPUT_FORMAT
 
     def split_input(self, line: bytes) -> tuple[str, bytes]:
         """``(file the line comes from, the line)`` on every runner."""
