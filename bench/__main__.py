@@ -1,9 +1,11 @@
-"""``python -m bench [--only pipeline,hbase,api,hive,cluster] [--scale N] [--cluster-events N]``: run the benchmarks.
+"""``python -m bench [--only pipeline,history,hbase,api,hive,cluster] [--scale N] [...]``: run the benchmarks.
 
 Brings the local stack up (idempotent), runs the chosen benchmarks in
 order, writes ``bench/results/<name>.json`` after each, and renders
 ``bench/results/README.md`` from every result present. Progress lines go
-to stdout.
+to stdout. The size and length knobs (``--scale``, ``--seconds``,
+``--cluster-events``, ``--history-days``, ``--history-events``,
+``--history-runner``) travel together as one ``Knobs`` value.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import datetime as dt
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from bench import BENCHMARKS, machine, report
+from bench import BENCHMARKS, history_bench, machine, report
 from bench.workspace import Workspace
 from kickback.config import ConfigError, Settings
 
@@ -24,6 +27,18 @@ logger = logging.getLogger(__name__)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_SCALE = 20_000
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """The size and length knobs of one run, as the command line gave them."""
+
+    scale: int = DEFAULT_SCALE
+    seconds: float = 15.0
+    cluster_events: int = 1_000_000
+    history_days: int = history_bench.DEFAULT_DAYS
+    history_events: int = history_bench.DEFAULT_EVENTS
+    history_runner: str = history_bench.RUNNER
 
 
 def _say(line: str) -> None:
@@ -43,21 +58,24 @@ def _selected(only: str | None) -> list[str]:
 
 
 def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: Path,
-             scale: int, seconds: float, cluster_events: int) -> dict:
+             knobs: Knobs) -> dict:
     if name == "pipeline":
         from bench import pipeline_bench
-        return pipeline_bench.run(workspace, results_dir, scale, _say)
+        return pipeline_bench.run(workspace, results_dir, knobs.scale, _say)
+    if name == "history":
+        return history_bench.run(settings, workspace, results_dir, knobs.history_days,
+                                 knobs.history_events, knobs.history_runner, _say)
     if name == "hbase":
         from bench import hbase_bench
-        return hbase_bench.run(settings, workspace, scale, _say)
+        return hbase_bench.run(settings, workspace, knobs.scale, _say)
     if name == "api":
         from bench import api_bench
-        return api_bench.run(settings, workspace, scale, seconds, _say)
+        return api_bench.run(settings, workspace, knobs.scale, knobs.seconds, _say)
     if name == "cluster":
         from bench import cluster_bench
-        return cluster_bench.run(settings, workspace, cluster_events, _say)
+        return cluster_bench.run(settings, workspace, knobs.cluster_events, _say)
     from bench import hive_bench
-    return hive_bench.run(settings, workspace, scale, _say)
+    return hive_bench.run(settings, workspace, knobs.scale, _say)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,12 +86,20 @@ def _run_one(name: str, settings: Settings, workspace: Workspace, results_dir: P
               help="Length of each API load measurement.")
 @click.option("--cluster-events", type=click.IntRange(min=100), default=1_000_000, show_default=True,
               help="Events of the day the cluster benchmark runs on YARN and on the local runner.")
+@click.option("--history-days", type=click.IntRange(min=2), default=history_bench.DEFAULT_DAYS,
+              show_default=True, help="Landing days the history benchmark runs into one warehouse.")
+@click.option("--history-events", type=click.IntRange(min=100), default=history_bench.DEFAULT_EVENTS,
+              show_default=True, help="Events per landing day of the history benchmark.")
+@click.option("--history-runner", type=click.Choice(history_bench.RUNNERS), default=history_bench.RUNNER,
+              show_default=True, help="mrjob runner of the history benchmark's pipeline runs.")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
               default=RESULTS_DIR, show_default=True, help="Where to write the results.")
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
-def main(only: str | None, scale: int, seconds: float, cluster_events: int, results_dir: Path,
-         verbose: bool) -> None:
+def main(only: str | None, scale: int, seconds: float, cluster_events: int, history_days: int,
+         history_events: int, history_runner: str, results_dir: Path, verbose: bool) -> None:
     """Run the KickBack benchmarks and write bench/results/."""
+    knobs = Knobs(scale=scale, seconds=seconds, cluster_events=cluster_events, history_days=history_days,
+                  history_events=history_events, history_runner=history_runner)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # mrjob warns on every job that it has no config file: we pass --no-conf on purpose.
@@ -95,7 +121,7 @@ def main(only: str | None, scale: int, seconds: float, cluster_events: int, resu
         details = machine.describe()
         _say("== %s (load average %s)" % (name, details["loadavg_start"]))
         clock = time.monotonic()
-        result = _run_one(name, settings, workspace, results_dir, scale, seconds, cluster_events)
+        result = _run_one(name, settings, workspace, results_dir, knobs)
         result.update(started_at=started, machine=details,
                       duration_s=round(time.monotonic() - clock, 1))
         path = report.write_result(results_dir, result)

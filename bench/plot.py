@@ -1,10 +1,16 @@
-"""The pipeline throughput chart: events/s against input size, pipeline and yardstick."""
+"""The benchmarks' charts (matplotlib, Agg backend, no display).
+
+``throughput_chart``: the pipeline's events/s against input size, with its
+yardstick. ``history_chart``: seconds and megabytes read per run against
+the day of warehouse history.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +50,57 @@ def throughput_chart(
     finally:
         pyplot.close(figure)
     return Path(path)
+
+
+def history_chart(
+    path: Path,
+    days: Sequence[int],
+    seconds: Sequence[float],
+    mb_read: Sequence[float],
+    mb_raw: Sequence[float],
+    title: str,
+    seconds_fit: tuple[float, float] | None = None,
+    mb_read_fit: tuple[float, float] | None = None,
+) -> Path:
+    """Write a two-panel PNG: seconds, then MB read (and raw MB) per run against the day index.
+
+    ``*_fit`` are ``(slope, intercept)`` of a least-squares line drawn dashed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.ticker import MaxNLocator
+
+    figure, (top, bottom) = pyplot.subplots(2, 1, sharex=True, figsize=(7, 6), dpi=100)
+    try:
+        top.plot(days, seconds, "o-", markersize=3, label="pipeline seconds")
+        _fit_line(top, days, seconds_fit, "%.2f s per day")
+        top.set_ylabel("seconds per run")
+        top.set_ylim(bottom=0)
+        top.set_title(title, fontsize=10)
+        bottom.plot(days, mb_read, "s-", markersize=3, label="MB read by the run's jobs")
+        bottom.plot(days, mb_raw, "^-", markersize=3, alpha=0.7, label="MB of the day's raw landing")
+        _fit_line(bottom, days, mb_read_fit, "%.2f MB per day")
+        bottom.set_ylabel("megabytes (10^6 bytes)")
+        bottom.set_ylim(bottom=0)
+        bottom.set_xlabel("day of history (runs into one warehouse, in date order)")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for axes in (top, bottom):
+            axes.grid(True, alpha=0.3)
+            axes.legend(fontsize=8, loc="upper left")
+        figure.tight_layout()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+    finally:
+        pyplot.close(figure)
+    return Path(path)
+
+
+def _fit_line(axes: Any, days: Sequence[int], fit: tuple[float, float] | None, label: str) -> None:
+    if fit is None or not days:
+        return
+    slope, intercept = fit
+    ends = [min(days), max(days)]
+    axes.plot(ends, [intercept + slope * day for day in ends], "--", color="gray",
+              label="least-squares fit: " + label % slope)

@@ -7,8 +7,16 @@ A benchmark's result is plain data::
 
 and a figure (built by ``figure``) is a measured value, its unit, the
 yardstick it is compared with (measured in the same run), their ratio, and
-the goal with whether it was met and by how much. ``render_readme`` turns
-every result into bench/results/README.md; it is pure.
+the goal with whether it was met and by how much. A result may also carry
+``sections``: extra README sections of its own, each a title, optional text
+lines and chart file, and a table over one of the result's lists of rows::
+
+    {"title": "...", "text": ["..."], "image": "history.png",
+     "rows": "days", "columns": [{"key": "stage_seconds.validate",
+                                  "label": "validate (s)", "digits": 1}, ...]}
+
+(a dotted ``key`` reaches into nested dicts). ``render_readme`` turns every
+result into bench/results/README.md; it is pure.
 """
 
 from __future__ import annotations
@@ -135,6 +143,9 @@ def render_readme(results: Sequence[Mapping[str, Any]], title: str = "KickBack b
                  "negative: missed by that share of the target).")
     lines.append("")
     for result in results:
+        for section in result.get("sections", []):
+            lines += render_section(result, section)
+    for result in results:
         notes = list(result.get("notes", []))
         for fig in result.get("figures", []):
             if fig.get("note"):
@@ -144,6 +155,46 @@ def render_readme(results: Sequence[Mapping[str, Any]], title: str = "KickBack b
             lines += ["- %s" % note for note in notes]
             lines.append("")
     return "\n".join(lines)
+
+
+def render_section(result: Mapping[str, Any], section: Mapping[str, Any]) -> list[str]:
+    """A result's own README section: title, text, chart and a table over ``result[section["rows"]]``."""
+    lines = ["## %s" % section["title"], ""]
+    if section.get("text"):
+        lines += list(section["text"]) + [""]
+    if section.get("image"):
+        lines += ["![%s](%s)" % (section["title"], section["image"]), ""]
+    columns = section.get("columns") or []
+    rows = result.get(section.get("rows", ""), []) if section.get("rows") else []
+    if columns and rows:
+        lines.append("| " + " | ".join(c["label"] for c in columns) + " |")
+        lines.append("|---" * len(columns) + "|")
+        for row in rows:
+            cells = [_cell(_lookup(row, c["key"]), c.get("digits", 2)) for c in columns]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _lookup(row: Mapping[str, Any], key: str) -> Any:
+    value: Any = row
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _cell(value: Any, digits: int) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return "{:,}".format(value)
+    if isinstance(value, float):
+        return "{:,.{digits}f}".format(value, digits=digits)
+    return str(value).replace("|", "/")
 
 
 def _machine_table(results: Sequence[Mapping[str, Any]]) -> list[str]:

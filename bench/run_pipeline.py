@@ -3,7 +3,8 @@
 ``python -m bench.run_pipeline --landing DIR --warehouse DIR --date D
 [--runner local]`` runs ``kickback.pipeline.run_pipeline`` on a landing day
 with the stack's settings (``var_dir`` as configured) and prints one JSON
-line: lines read, counters, rows written and each stage's seconds.
+line: lines read, counters, rows written, each stage's seconds, the whole
+call's seconds, the landing's bytes and the bytes every job read.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main(argv: list[str]) -> int:
         "stage_seconds": report.seconds,
         "seconds": time.perf_counter() - started,
         "input_bytes": report.input_bytes,
+        "bytes_read": report.bytes_read,
         "event_days": report.event_days,
     }
     sys.stdout.write(json.dumps(result) + "\n")

@@ -1,4 +1,4 @@
-"""Pure figures: rates, the scaling exponent, latency percentiles, ratios.
+"""Pure figures: rates, the scaling exponent, straight-line fits, latency percentiles, ratios.
 
 No I/O and no clocks here, so every function is unit tested.
 """
@@ -50,6 +50,30 @@ def fit_exponent(sizes: Sequence[float], seconds: Sequence[float]) -> tuple[floa
         return slope, 1.0
     residual = sum((y - (mean_y + slope * (x - mean_x))) ** 2 for x, y in zip(xs, ys))
     return slope, 1.0 - residual / syy
+
+
+def fit_line(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float]:
+    """Least-squares ``(slope, intercept, R²)`` of ``ys`` on ``xs``.
+
+    The history benchmark's growth figures: seconds (or bytes read) per
+    day of warehouse history. R² is 1.0 when every ``y`` is the same.
+    """
+    if len(xs) != len(ys):
+        raise ValueError("xs and ys differ in length")
+    if len(xs) < 2:
+        raise ValueError("need at least two points to fit a line")
+    mean_x = sum(xs) / len(xs)
+    mean_y = sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        raise ValueError("xs must not all be equal")
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx
+    intercept = mean_y - slope * mean_x
+    syy = sum((y - mean_y) ** 2 for y in ys)
+    if syy == 0:
+        return slope, intercept, 1.0
+    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
+    return slope, intercept, 1.0 - residual / syy
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -95,6 +95,11 @@ def hour_folder(day: dt.date, hour: int) -> str:
     return "dt=%s/hour=%02d" % (day.isoformat(), hour)
 
 
+def day_folder(day: dt.date) -> str:
+    """The folder of one landing day, relative to the landing root."""
+    return "dt=%s" % day.isoformat()
+
+
 def find_landing(storage: Storage, day: dt.date, hours: list[int] | None = None) -> Landing:
     """The landing hours of ``day`` (all present ones, or exactly ``hours``)."""
     day_folder = "dt=%s" % day.isoformat()

@@ -1,24 +1,33 @@
 """The pipeline driver: landed raw logs in, warehouse partitions out.
 
-Stages, each an mrjob job run on the configured runner:
+A run's cost is its new data, not the warehouse's history: every stage
+reads the run's input and compact state (``warehouse.layout``'s
+``_state/``), never the events or rollups of earlier days. Stages, each an
+mrjob job run on the configured runner:
 
-1. validate: MRValidateEvents over the landing hours, with the accepted
-   events of the 8 landing days before as prior ids, writes ``events/`` and
-   ``quarantine/`` partitions for each landing hour. The accounting
-   invariant is checked from the job's counters; a mismatch fails the run
-   before anything is published.
-2. roll up: MRRollUpDays recomputes ``device_daily/``, ``member_daily/`` and
-   ``member_events/`` for every event day the run touched (late events
-   included), reading every accepted event that can belong to those days.
-3. summarize: MRSummarizeEntities rebuilds ``device_summary/`` and
-   ``member_summary/`` for the landing day from every daily rollup.
+1. validate: MRValidateEvents over the landing hours and the id index of
+   the landing days around them (8 before, 8 after) decides which hour owns
+   each event, in any processing order (``mapreduce.ownership``), and
+   writes ``events``, ``quarantine`` and ``_state/ids`` for each landing
+   hour, plus the run's changes (events added; ids taken from later hours).
+   The accounting invariant is checked from the job's counters.
+2. drop (rare): MRDropEvents rewrites the later hours that lost events to
+   an earlier hour processed after them.
+3. roll up: MRRollUpDays merges the added events into the stored partials
+   of the event days they touch and into the landing day's summary delta;
+   days that lost content (rare) are recomputed from their events.
+4. summarize: MRSummarizeEntities merges the previous snapshot's state with
+   the day's delta into ``device_summary``, ``member_summary`` and the new
+   state, then does the same for any later snapshot day (a re-run of an
+   earlier day changes them).
 
 The driver handles metadata, never rows: each job writes its rows into its
-partition folders itself (``mapreduce.jobio``), under the run's
-staging folder in the warehouse; the driver lists those folders, checks
-them and the counters, and publishes them (``warehouse.publish``). Landing,
-warehouse and scratch are ``warehouse.storage`` roots: local paths, or
-hdfs://, s3://, gs:// URIs for the runners that can reach them.
+partition folders itself (``mapreduce.jobio``), under the run's staging
+folder; a later stage reads an earlier stage's staged output. Nothing is
+published until every stage succeeded and its counters and outputs were
+checked; then all partitions go in together (``warehouse.publish``).
+Landing, warehouse and scratch are ``warehouse.storage`` roots: local paths,
+or hdfs://, s3://, gs:// URIs for the runners that can reach them.
 """
 
 from __future__ import annotations
@@ -36,30 +45,31 @@ from mrjob.step import StepFailedException
 
 from kickback import scratch
 from kickback.config import Settings
-from kickback.landing import Landing, LandingHour, check_files, find_landing
+from kickback.landing import Landing, LandingHour, check_files, day_folder, find_landing
 from kickback.lock import LockHeld, warehouse_lock
 from kickback.runners import CLUSTER_RUNNERS, SIM_RUNNERS, runner_args
 from mapreduce.contract import REJECT_REASONS
+from mapreduce.mr_drop_events import MRDropEvents
 from mapreduce.mr_roll_up_days import MRRollUpDays
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 from mapreduce.mr_validate_events import MRValidateEvents
 from warehouse import layout, manifest
 from warehouse.catalog import Catalog
 from warehouse.layout import Partition
-from warehouse.publish import Staging, UnexpectedOutput, leftovers, restore
+from warehouse.publish import Staging, UnexpectedOutput, finish, leftovers, restore
 from warehouse.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
 Say = Callable[[str], None]
 
-# Landing days that can hold a copy of an event accepted in a later hour:
-# the 7-day window plus the hour and the 15-minute allowance.
-PRIOR_DAYS = 8
+# Landing days that can hold another copy of an event landing on day D:
+# D-8 .. D+8 (the 7-day window plus the hour and the 15-minute allowance).
+WINDOW_DAYS = 8
 # Landing days that can hold events of one event day: E-1 .. E+7.
 LANDING_BEFORE_EVENT_DAY = 1
 LANDING_AFTER_EVENT_DAY = 7
-DAILY_DATASETS = ("device_daily", "member_daily", "member_events")
+DAILY_DATASETS = layout.EVENT_DAY_DATASETS + (layout.DAILY_STATE,)
 
 
 class PipelineError(RuntimeError):
@@ -77,10 +87,17 @@ class PipelineReport:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     input_bytes: int = 0
+    # Bytes of every file the run's jobs read (raw landing files included).
+    bytes_read: int = 0
     # Landing entries not read, each "path: why".
     ignored: list[str] = field(default_factory=list)
     # Leftovers of killed runs removed before this run started.
     cleaned: list[str] = field(default_factory=list)
+    # Event days recomputed from their events, hours whose events were
+    # rewritten (taken by an earlier hour), later snapshots refreshed.
+    recomputed_days: list[str] = field(default_factory=list)
+    dropped_from: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
 
     @property
     def lines_read(self) -> int:
@@ -99,10 +116,49 @@ class _Run:
     job_args: list[str]
     report: PipelineReport
     say: Say
+    # Every partition the run has staged, and the stage that holds it.
+    staged: dict[Partition, str] = field(default_factory=dict)
+    # Staged work files of the run that are never published (_changes/).
+    changes: dict[Partition, list[str]] = field(default_factory=dict)
+    rebuild: bool = False
+    refresh_later: bool = True
+    # What the validate job found to change (its counters).
+    new_days: list[str] = field(default_factory=list)
+    recompute_days: list[str] = field(default_factory=list)
+    lost_days: list[str] = field(default_factory=list)
 
     @property
     def catalog(self) -> Catalog:
         return Catalog(self.warehouse)
+
+    def partitions(self, dataset: str, first=None, last=None) -> list[Partition]:
+        """Complete partitions of ``dataset`` as the run sees them: published or staged."""
+        low, high = _day_text(first), _day_text(last)
+        found = set(self.catalog.partitions(dataset, first, last))
+        found |= {p for p in self.staged if p.dataset == dataset
+                  and (low is None or p.dt >= low) and (high is None or p.dt <= high)}
+        return sorted(found)
+
+    def files(self, partition: Partition) -> list[str]:
+        """The data files of a partition as the run sees it (staged output first)."""
+        stage = self.staged.get(partition)
+        if stage is not None:
+            folder = "%s/%s" % (self.staging.stage(stage), partition.path)
+            if not self.warehouse.isdir(folder):
+                return []
+            return sorted("%s/%s" % (folder, entry.name) for entry in self.warehouse.ls(folder)
+                          if not entry.is_dir and layout.is_data_file(entry.name) and entry.size)
+        if partition in self.changes:
+            return self.changes[partition]
+        if not self.catalog.is_complete(partition):
+            return []
+        return self.catalog.data_files(partition)
+
+
+def _day_text(day) -> str | None:
+    if day is None:
+        return None
+    return day.isoformat() if isinstance(day, dt.date) else day
 
 
 def run_pipeline(
@@ -135,6 +191,58 @@ def run_pipeline(
         raise PipelineError(str(exc)) from None
 
 
+def rebuild_range(
+    settings: Settings,
+    first: dt.date,
+    last: dt.date,
+    input_root: str | Path | None = None,
+    runner: str | None = None,
+    say: Say = logger.info,
+    wait: bool = False,
+) -> list[PipelineReport]:
+    """Recompute landing days ``first`` .. ``last`` from their raw landings.
+
+    For audits, and to backfill after a change to the rollup logic. The
+    range's id index, summary deltas, snapshot states and events are
+    removed first; then each day with a landing is run in date order with
+    every event day it touches rolled up from the events (not merged into
+    stored partials), and the snapshots after the range refreshed at the
+    end. The result equals the incremental chain's (the tests hold the two
+    to byte identity). Readers see the range's events and snapshots
+    vanish and come back while it runs.
+    """
+    if last < first:
+        raise PipelineError("--to %s is before --from %s" % (last, first))
+    runner = runner or settings.runner
+    options = settings.storage_options
+    try:
+        landing = Storage(str(input_root or settings.landing_dir), options)
+        warehouse = Storage(settings.warehouse_dir, options)
+    except StorageError as exc:
+        raise PipelineError(str(exc)) from None
+    _check_runner_reaches(runner, landing, warehouse)
+    _check_roots(landing, warehouse)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    reports = []
+    try:
+        with warehouse_lock(warehouse, wait=wait, say=say):
+            catalog = Catalog(warehouse)
+            for dataset in (layout.IDS, layout.DELTAS, layout.EVENTS, layout.SNAPSHOT_STATE):
+                for partition in catalog.partitions(dataset, first, last):
+                    warehouse.rm(partition.path)
+            present = [day for day in days if landing.isdir(day_folder(day))]
+            for day in days:
+                if day not in present:
+                    say("rebuild: no landing for %s, skipped" % day)
+            for day in present:
+                say("rebuild: %s" % day)
+                reports.append(_run_locked(settings, runner, landing, warehouse, day, None, say,
+                                           rebuild=True, refresh_later=day == present[-1]))
+    except LockHeld as exc:
+        raise PipelineError(str(exc)) from None
+    return reports
+
+
 _CLOUD_SCHEMES = {"emr": "s3", "dataproc": "gs"}
 
 
@@ -165,7 +273,8 @@ def _check_roots(landing: Storage, warehouse: Storage) -> None:
 
 
 def _run_locked(settings: Settings, runner: str, landing_storage: Storage, warehouse: Storage,
-                day: dt.date, hours: list[int] | None, say: Say) -> PipelineReport:
+                day: dt.date, hours: list[int] | None, say: Say,
+                rebuild: bool = False, refresh_later: bool = True) -> PipelineReport:
     cleaned = _clean_leftovers(settings, warehouse, say)
     for path in cleaned:
         say("cleaned %s (left by a run that did not finish)" % path)
@@ -181,11 +290,16 @@ def _run_locked(settings: Settings, runner: str, landing_storage: Storage, wareh
         say("checked %d files (%.1f MB) of %d landing hours"
             % (sum(len(h.files) for h in landing.hours), report.input_bytes / 1e6, len(landing.hours)))
         run = _Run(settings, runner, landing, warehouse, staging,
-                   _job_args(settings, runner, workdir, warehouse, staging), report, say)
-        for name, stage in (("validate", _validate), ("roll_up", _roll_up), ("summarize", _summarize)):
+                   _job_args(settings, runner, workdir, warehouse, staging), report, say,
+                   rebuild=rebuild, refresh_later=refresh_later)
+        for name, stage in (("validate", _validate), ("drop", _drop), ("roll_up", _roll_up),
+                            ("summarize", _summarize)):
             started = time.monotonic()
             stage(run)
             report.seconds[name] = time.monotonic() - started
+        started = time.monotonic()
+        staging.commit(run.staged)
+        report.seconds["publish"] = time.monotonic() - started
         _write_manifest(run)
     finally:
         staging.discard()
@@ -194,6 +308,9 @@ def _run_locked(settings: Settings, runner: str, landing_storage: Storage, wareh
 
 
 def _clean_leftovers(settings: Settings, warehouse: Storage, say: Say) -> list[str]:
+    finished = finish(warehouse)
+    if finished:
+        say("finished publishing %d partitions of a run killed while publishing them" % len(finished))
     for partition in restore(warehouse):
         say("restored %s from the trash of a run killed while publishing it" % warehouse.display(partition.path))
     cleaned = []
@@ -225,6 +342,7 @@ def _package_zip(workdir: Path) -> Path:
         for source in sorted((root / "mapreduce").glob("*.py")):
             archive.write(source, "mapreduce/" + source.name)
         archive.writestr("warehouse/__init__.py", "")
+        # warehouse/__init__ is left empty: tasks need the layout only.
         archive.write(root / "warehouse" / "layout.py", "warehouse/layout.py")
     return target
 
@@ -232,10 +350,13 @@ def _package_zip(workdir: Path) -> Path:
 # --- running a stage ----------------------------------------------------------
 
 def _run_stage(run: _Run, job_class, args: list[str], inputs: list[str], stage: str,
-               expected: list[Partition]) -> dict[tuple[str, str], int]:
+               publish: list[Partition], changes: tuple[str, ...] = ()) -> dict[tuple[str, str], int]:
     """Run one job into the staging folder ``stage``; return its counters.
 
-    PipelineError if the job fails or writes anything outside ``expected``.
+    The partitions of ``publish`` are staged for the run's commit (empty if
+    the job wrote none of their rows); partitions of the ``changes``
+    datasets are kept as the run's work files. PipelineError if the job
+    fails or writes anything else.
     """
     if not inputs:
         # mrjob reads standard input when given no input: never let it.
@@ -243,6 +364,9 @@ def _run_stage(run: _Run, job_class, args: list[str], inputs: list[str], stage: 
     output = run.staging.stage(stage)
     if run.runner in SIM_RUNNERS:
         where = ["--output-dir", run.warehouse.local_path(output), "--write-partitions"]
+        if run.runner == "local":
+            # Small state files combined into few map tasks (mapreduce.local_splits).
+            where.append("--paths-in-lines")
     else:
         where = ["--output-dir", run.warehouse.uri(output), "--paths-in-lines"]
     job = job_class(run.job_args + args + where + inputs)
@@ -258,9 +382,20 @@ def _run_stage(run: _Run, job_class, args: list[str], inputs: list[str], stage: 
         found = run.staging.found(stage)
     except UnexpectedOutput as exc:
         raise PipelineError("%s (nothing published)" % exc) from None
-    check_partitions({partition.path: len(files) for partition, files in found.items()},
-                     [partition.path for partition in expected], stage)
+    unexpected = [p.path for p in found if p not in set(publish) and p.dataset not in changes]
+    check_partitions({path: 1 for path in unexpected}, [], stage)
+    for partition in publish:
+        run.staged[partition] = stage
+    for partition, files in found.items():
+        if partition.dataset in changes:
+            run.changes[partition] = ["%s/%s" % (output, rel) for rel in files]
     return counters
+
+
+def _stage_empty(run: _Run, stage: str, publish: list[Partition]) -> None:
+    """Stage ``publish`` as empty partitions (a stage with nothing to read)."""
+    for partition in publish:
+        run.staged[partition] = stage
 
 
 def check_partitions(found: dict[str, int], expected: list[str], stage: str) -> None:
@@ -272,7 +407,11 @@ def check_partitions(found: dict[str, int], expected: list[str], stage: str) -> 
 
 
 def _inputs(run: _Run, storage: Storage, files: list[str]) -> list[str]:
-    """Input names for mrjob: local paths for the inline/local runners, URIs otherwise."""
+    """Input names for mrjob: local paths for the inline/local runners, URIs otherwise.
+
+    Their sizes are added to the report's ``bytes_read``.
+    """
+    run.report.bytes_read += sum(storage.size(path) for path in files)
     if run.runner in SIM_RUNNERS:
         return [storage.local_path(path) for path in files]
     return [storage.uri(path) for path in files]
@@ -291,32 +430,46 @@ def _rows(counters: dict[tuple[str, str], int]) -> dict[str, int]:
     return {name: amount for (group, name), amount in counters.items() if group == "rows"}
 
 
-def _publish(run: _Run, stage: str, partitions: list[Partition], counters) -> None:
-    run.staging.publish(stage, partitions)
-    for dataset in {partition.dataset for partition in partitions}:
-        run.report.rows[dataset] = run.report.rows.get(dataset, 0) + _rows(counters).get(dataset, 0)
+def _count_rows(run: _Run, counters, datasets) -> None:
+    rows = _rows(counters)
+    for dataset in datasets:
+        run.report.rows[dataset] = run.report.rows.get(dataset, 0) + rows.get(dataset, 0)
+
+
+def _names(counters, group: str) -> list[str]:
+    return sorted(name for (g, name), amount in counters.items() if g == group and amount)
+
+
+def _where(run: _Run, rel: str) -> str:
+    """A warehouse folder as the jobs name it (local path or URI)."""
+    return run.warehouse.local_path(rel) if run.runner in SIM_RUNNERS else run.warehouse.uri(rel)
 
 
 # --- the stages ---------------------------------------------------------------
 
 def _validate(run: _Run) -> None:
     hours = run.landing.hours
-    # Earlier landing hours own their events: a copy arriving now is a duplicate.
-    start = (hours[0].day.isoformat(), hours[0].hour)
-    prior = [
-        path
-        for partition in run.catalog.partitions(
-            "events", hours[0].day - dt.timedelta(days=PRIOR_DAYS), hours[0].day)
-        if (partition.dt, partition.hour) < start
-        for path in run.catalog.data_files(partition)
-    ]
+    day = hours[0].day
+    window = dt.timedelta(days=WINDOW_DAYS)
+    run_hours = [layout.partition(layout.EVENTS, day, h.hour) for h in hours]
+    index = run.partitions(layout.IDS, day - window, day + window)
+    index_files = [path for partition in index for path in run.files(partition)]
     raw = [path for hour in hours for path in hour.files]
-    run.say("[1/3] validate + dedupe: %d raw files, %d prior event files" % (len(raw), len(prior)))
-    expected = layout.landing_hours(layout.LANDING_HOUR_DATASETS, hours[0].day, [h.hour for h in hours])
-    prior_root = run.warehouse.local_path("events") if run.runner in SIM_RUNNERS else run.warehouse.uri("events")
+    run.say("[1/4] validate + dedupe: %d raw files, %d id index files of %d hours"
+            % (len(raw), len(index_files), len(index)))
+    publish = layout.landing_hours(layout.LANDING_HOUR_DATASETS + (layout.IDS,), day, [h.hour for h in hours])
+    args = ["--ids-root", _where(run, layout.IDS)]
+    args += [arg for partition in run_hours for arg in ("--run-hour", partition.path)]
     counters = _run_stage(
-        run, MRValidateEvents, ["--prior-events", prior_root],
-        _inputs(run, run.landing.storage, raw) + _inputs(run, run.warehouse, prior), "validate", expected)
+        run, MRValidateEvents, args,
+        _inputs(run, run.landing.storage, raw) + _inputs(run, run.warehouse, index_files), "validate",
+        publish, changes=layout.CHANGE_DATASETS)
+    vanished = _names(counters, "vanished")
+    if vanished:
+        raise PipelineError(
+            "%s no longer carry %d events they owned: files were removed or changed after they were "
+            "processed (landings are append-only); run `kickback pipeline rebuild` over the days"
+            % (", ".join(vanished), sum(counters["vanished", name] for name in vanished)))
     report = run.report
     report.counters = _check_accounting(counters)
     rows = _rows(counters)
@@ -325,8 +478,13 @@ def _validate(run: _Run) -> None:
         raise PipelineError(
             "output does not match counters: %d event rows for %d valid, %d quarantine rows for %d rejected"
             % (rows.get("events", 0), valid, rows.get("quarantine", 0), rejected))
-    report.event_days = sorted(name for (group, name) in counters if group == "event_days")
-    _publish(run, "validate", expected, counters)
+    for outcome in ("moved", "replaced"):
+        report.counters[outcome] = counters.get(("ownership", outcome), 0)
+    run.new_days = _names(counters, "event_days")
+    run.recompute_days = _names(counters, "recompute_days")
+    run.lost_days = _names(counters, "lost_days")
+    report.event_days = sorted(set(run.new_days) | set(run.recompute_days))
+    _count_rows(run, counters, layout.LANDING_HOUR_DATASETS)
     run.say("      read %d lines: %d valid, %d duplicate, %d rejected"
             % (report.counters["read"], valid, report.counters["duplicate"], rejected))
 
@@ -349,64 +507,102 @@ def _rejected_total(counts: dict[str, int]) -> int:
     return sum(counts["rejected_" + reason] for reason in REJECT_REASONS)
 
 
+def _drop(run: _Run) -> None:
+    dropped = sorted(p for p in run.changes if p.dataset == layout.DROPPED)
+    if not dropped:
+        return
+    hours = [(p.dt, p.hour) for p in dropped]
+    targets = [layout.partition(dataset, d, h) for d, h in hours for dataset in (layout.EVENTS, layout.IDS)]
+    inputs = [path for partition in targets for path in run.files(partition)]
+    inputs += [path for partition in dropped for path in run.changes[partition]]
+    run.say("[2/4] drop: %d later hours lose events to this run's hours" % len(dropped))
+    counters = _run_stage(run, MRDropEvents, [], _inputs(run, run.warehouse, inputs), "drop", targets)
+    run.report.dropped_from = [p.path for p in targets if p.dataset == layout.EVENTS]
+    run.report.counters["dropped"] = counters.get(("drop_events", "dropped"), 0)
+
+
 def _roll_up(run: _Run) -> None:
     report = run.report
-    if not report.event_days:
-        run.say("[2/3] roll up: no event days touched")
+    recompute = set(run.recompute_days)
+    if run.rebuild:
+        recompute |= set(run.new_days)
+    days = sorted(set(run.new_days) | recompute)
+    lost = sorted(run.lost_days)
+    delta_days = sorted({report.day.isoformat(), *lost})
+    publish = [layout.partition(dataset, day) for dataset in DAILY_DATASETS for day in days]
+    publish += [layout.partition(layout.DELTAS, day) for day in delta_days]
+    files: dict[str, None] = {}
+    for partition in sorted(p for p in run.changes if p.dataset == layout.ADDED):
+        files.update(dict.fromkeys(run.changes[partition]))
+    for day in days:
+        if day in recompute:
+            continue
+        for dataset in (layout.DAILY_STATE, layout.MEMBER_EVENTS):
+            files.update(dict.fromkeys(run.files(layout.partition(dataset, day))))
+    for day in sorted(recompute):
+        event_day = dt.date.fromisoformat(day)
+        for partition in run.partitions(layout.EVENTS, event_day - dt.timedelta(days=LANDING_BEFORE_EVENT_DAY),
+                                        event_day + dt.timedelta(days=LANDING_AFTER_EVENT_DAY)):
+            files.update(dict.fromkeys(run.files(partition)))
+    for day in delta_days:
+        if day in lost:
+            for partition in run.partitions(layout.EVENTS, day, day):
+                files.update(dict.fromkeys(run.files(partition)))
+        else:
+            files.update(dict.fromkeys(run.files(layout.partition(layout.DELTAS, day))))
+    run.say("[3/4] roll up %d event days (%d recomputed from events) and %d landing days' deltas "
+            "(%d recomputed) from %d files" % (len(days), len(recompute), len(delta_days), len(lost), len(files)))
+    report.recomputed_days = sorted(recompute)
+    if not files:
+        _stage_empty(run, "roll_up", publish)
         return
-    days = [dt.date.fromisoformat(day) for day in report.event_days]
-    inputs = [
-        path
-        for partition in run.catalog.partitions(
-            "events",
-            min(days) - dt.timedelta(days=LANDING_BEFORE_EVENT_DAY),
-            max(days) + dt.timedelta(days=LANDING_AFTER_EVENT_DAY),
-        )
-        for path in run.catalog.data_files(partition)
-    ]
-    run.say("[2/3] roll up %d event days (%s .. %s) from %d event files"
-            % (len(days), report.event_days[0], report.event_days[-1], len(inputs)))
-    day_args = [arg for day in report.event_days for arg in ("--event-day", day)]
-    expected = [layout.partition(dataset, day) for dataset in DAILY_DATASETS for day in report.event_days]
-    counters = _run_stage(run, MRRollUpDays, day_args, _inputs(run, run.warehouse, inputs), "roll_up", expected)
-    if counters.get(("roll_up_days", "bad_event"), 0):
-        raise PipelineError(
-            "%d rows of the events dataset could not be read; the warehouse may be damaged"
-            % counters["roll_up_days", "bad_event"])
-    _publish(run, "roll_up", expected, counters)
+    args = [arg for day in sorted(recompute) for arg in ("--recompute-day", day)]
+    args += [arg for day in lost for arg in ("--recompute-delta", day)]
+    counters = _run_stage(run, MRRollUpDays, args, _inputs(run, run.warehouse, list(files)), "roll_up", publish)
+    bad = sum(n for (group, name), n in counters.items() if group == "roll_up_days" and name.startswith("bad_"))
+    if bad:
+        raise PipelineError("%d rows of the warehouse's events or state could not be read; "
+                            "the warehouse may be damaged" % bad)
+    _count_rows(run, counters, layout.EVENT_DAY_DATASETS)
 
 
 def _summarize(run: _Run) -> None:
-    report = run.report
-    inputs = [
-        path
-        for dataset in ("device_daily", "member_daily")
-        for partition in run.catalog.partitions(dataset)
-        for path in run.catalog.data_files(partition)
-    ]
-    as_of = _as_of(run)
-    run.say("[3/3] summarize devices and members from %d daily files, as of %s" % (len(inputs), as_of))
-    snapshot = report.day.isoformat()
-    expected = [layout.partition(dataset, snapshot) for dataset in layout.SNAPSHOT_DATASETS]
+    day = run.report.day.isoformat()
+    days = [day]
+    if run.refresh_later:
+        days += [p.dt for p in run.partitions(layout.SNAPSHOT_STATE) if p.dt > day]
+    for n, snapshot in enumerate(days):
+        _summarize_day(run, snapshot, "summarize" if n == 0 else "summarize-%s" % snapshot)
+    run.report.refreshed = days[1:]
+
+
+def _summarize_day(run: _Run, snapshot: str, stage: str) -> None:
+    earlier = [p for p in run.partitions(layout.SNAPSHOT_STATE) if p.dt < snapshot]
+    inputs = run.files(earlier[-1]) if earlier else []
+    inputs += run.files(layout.partition(layout.DELTAS, snapshot))
+    as_of = _as_of(run, snapshot)
+    run.say("[4/4] summarize devices and members as of %s: %s and the day's delta"
+            % (as_of, "the state of %s" % earlier[-1].dt if earlier else "no earlier state"))
+    publish = [layout.partition(dataset, snapshot)
+               for dataset in layout.SNAPSHOT_DATASETS + (layout.SNAPSHOT_STATE,)]
     if not inputs:
-        run.say("      no daily rollups yet: empty snapshots")
-        run.staging.publish("summarize", expected)
+        run.say("      no events yet: empty snapshots")
+        _stage_empty(run, stage, publish)
         return
     counters = _run_stage(
         run, MRSummarizeEntities, ["--as-of", as_of, "--snapshot-dt", snapshot],
-        _inputs(run, run.warehouse, inputs), "summarize", expected)
-    bad = sum(n for (group, name), n in counters.items()
-              if group == "summarize_entities" and name.startswith("bad_"))
-    if bad:
-        raise PipelineError("%d daily rollup rows could not be read; the warehouse may be damaged" % bad)
-    _publish(run, "summarize", expected, counters)
+        _inputs(run, run.warehouse, inputs), stage, publish)
+    if counters.get(("summarize_entities", "bad_state"), 0):
+        raise PipelineError("%d state rows could not be read; the warehouse may be damaged"
+                            % counters["summarize_entities", "bad_state"])
+    if stage == "summarize":
+        _count_rows(run, counters, layout.SNAPSHOT_DATASETS)
 
 
-def _as_of(run: _Run) -> str:
+def _as_of(run: _Run, snapshot: str) -> str:
     """The latest landing hour of the day processed so far (this run's included)."""
-    day = run.report.day
-    done = [partition.hour for partition in run.catalog.hours("events", day.isoformat())]
-    return "%sT%02d" % (day.isoformat(), max(done + run.report.hours))
+    done = [partition.hour for partition in run.partitions(layout.IDS, snapshot, snapshot)]
+    return "%sT%02d" % (snapshot, max(done))
 
 
 def _write_manifest(run: _Run) -> None:

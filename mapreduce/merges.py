@@ -127,3 +127,21 @@ def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
     return {name: field.freeze(acc[name]) for name, field in fields.items()}
 
 
+
+
+# --- stored partials --------------------------------------------------------
+
+def state_line(key: list, partial: Partial) -> str:
+    """One line of a state partition: ``key JSON TAB partial JSON``, canonical."""
+    return dumps_json(key) + "\t" + dumps_json(partial)
+
+
+def parse_state_line(line: str) -> tuple[list, Partial]:
+    """``(key, partial)`` of a state line; ValueError if it is not one."""
+    key, sep, partial = line.rstrip("\r\n").partition("\t")
+    try:
+        if not sep:
+            raise ValueError
+        return orjson.loads(key), orjson.loads(partial)
+    except (ValueError, orjson.JSONDecodeError):
+        raise ValueError("not a state line: %r" % line[:80]) from None

@@ -1,91 +1,161 @@
-"""Roll validated events up per device, per member and per event day.
+"""Merge a run's new events into the daily rollups and the landing day's summary delta.
 
-Input: part files of the ``events`` dataset (TSV, ``records.EVENT_COLUMNS``),
-already validated and deduplicated. Output: rows in their partition folders
-(``mapreduce.jobio``) ``device_daily/dt=D``, ``member_daily/dt=D`` or
-``member_events/dt=D`` for event day D, each a TSV line in that dataset's
-columns. Pass ``--event-day`` (repeatable) to recompute only those days; feed
-every events partition that can hold them (late events land up to 7 days
-after their event day).
+The rollups of an event day are kept as mergeable partials
+(``_state/daily``, beside the published ``device_daily``, ``member_daily``
+and ``member_events``): a run merges the partials of the events it added
+(``_changes/added``, written by the validate job) into the stored ones of
+the days they touch, without reading those days' events. Likewise a
+landing day's summary delta (``_state/deltas``) is its stored partials
+merged with the events added to it.
 
-The mapper turns each event into partial aggregates keyed by
-``[dataset, event day, entity]``; the combiner and the reducer merge them
-(``rollups.merge_partials`` is associative and commutative) and the reducer
-finalizes, so the output does not depend on input order or splits.
+Input, each file told by its partition (``warehouse.layout``):
+
+- ``_changes/added/dt=L/hour=H``: ``flag TAB events row``; flag ``n``
+  feeds the rollups and day L's delta, flag ``m`` only the delta;
+- ``_state/daily/dt=E`` and ``member_events/dt=E``: what event day E holds;
+- ``_state/deltas/dt=L``: what landing day L's delta holds;
+- ``events/dt=L/hour=H``: the rare full path. Rows of the days named by
+  ``--recompute-day`` are rolled up from here (and their added rows and
+  stored partials are not read), and the deltas of the landing days named
+  by ``--recompute-delta`` are recomputed from their events (every hour
+  of the day is then an input).
+
+Output: the rows of ``device_daily``, ``member_daily``, ``member_events`` and
+``_state/daily`` for every day given partials, and ``_state/deltas`` for
+every landing day given partials. Partials are keyed ``["d", dataset, day,
+entity]`` or ``["s", landing day, kind, entity]``; the combiner and
+the reducer merge them (associative and commutative), so the output does
+not depend on input order or splits.
 """
 
 from __future__ import annotations
 
-import logging
-
-from mrjob.protocol import StandardJSONProtocol
-
-from mapreduce import rollups
-from mapreduce.jobio import JobIO
+from mapreduce import rollups, summaries, tsv
+from mapreduce.jobio import JobIO, OrjsonProtocol
+from mapreduce.merges import parse_state_line, state_line
+from mapreduce.records import MEMBER_EVENT_COLUMNS
 from warehouse import layout
 
-logger = logging.getLogger(__name__)
+DAILY = "d"
+DELTA = "s"
+_STATE_DATASETS = (rollups.DEVICE_DAILY, rollups.MEMBER_DAILY)
 
 
 class MRRollUpDays(JobIO):
-    """Events -> device_daily, member_daily and member_events rows."""
+    """New events + stored partials -> daily rollups and summary deltas."""
 
-    # The stdlib JSON codec round-trips floats exactly (ujson may not).
-    INTERNAL_PROTOCOL = StandardJSONProtocol
+    INTERNAL_PROTOCOL = OrjsonProtocol
 
     def configure_args(self):
-        """Add --event-day."""
+        """Add --recompute-day and --recompute-delta."""
         super().configure_args()
         self.add_passthru_arg(
-            "--event-day",
-            dest="event_days",
-            action="append",
-            default=None,
-            help="Event day YYYY-MM-DD to roll up (repeatable); default: every day.",
+            "--recompute-day", dest="recompute_days", action="append", default=[],
+            help="Event day YYYY-MM-DD to roll up from the events inputs (repeatable).",
+        )
+        self.add_passthru_arg(
+            "--recompute-delta", dest="recompute_deltas", action="append", default=[],
+            help="Landing day YYYY-MM-DD whose summary delta is recomputed from the events inputs (repeatable).",
         )
 
     def load_args(self, args):
-        """Fail fast on a bad --event-day."""
+        """Fail fast on a bad --recompute-day or --recompute-delta."""
         super().load_args(args)
         try:
-            self.event_days = rollups.parse_event_days(self.options.event_days)
+            self.recompute_days = frozenset(rollups.parse_day(day, "--recompute-day")
+                                            for day in self.options.recompute_days)
+            self.recompute_deltas = frozenset(rollups.parse_day(day, "--recompute-delta")
+                                              for day in self.options.recompute_deltas)
             return
-        except ValueError as exc:
+        except (ValueError, layout.LayoutError) as exc:
             message = str(exc)
         self.arg_parser.error(message)
 
+    def mapper_init(self):
+        """Start this task's input-file cache."""
+        self._path = self._partition = None
+
     def mapper(self, _, line):
-        """Event row -> partials for its device, member and member event."""
-        try:
-            event = rollups.parse_event(self.split_input(line)[1].decode("utf-8"))
-            if self.event_days is not None and event["event_dt"] not in self.event_days:
-                self.increment_counter("roll_up_days", "other_day")
-                return
-            keyed = rollups.event_partials(event)
-        except ValueError as exc:
-            logger.debug("bad event row: %s", exc)
-            self.increment_counter("roll_up_days", "bad_event")
+        """One input row -> the partials it contributes."""
+        path, line = self.split_input(line)
+        if path != self._path:
+            self._path, self._partition = path, layout.partition_of_file(path)
+        partition = self._partition
+        text = line.decode("utf-8").rstrip("\r\n")
+        if not text:
             return
-        self.increment_counter("roll_up_days", "events")
-        yield from keyed
+        dataset = partition.dataset
+        try:
+            if dataset == layout.ADDED:
+                flag, _, row = text.partition("\t")
+                if flag not in ("n", "m"):
+                    raise ValueError("bad flag %r in %s" % (flag, path))
+                yield from self._event(row, partition, daily=flag == "n", delta=True)
+            elif dataset == layout.EVENTS:
+                yield from self._event(text, partition, daily=True, delta=True, recompute=True)
+            elif partition.dt in (self.recompute_deltas if dataset == layout.DELTAS else self.recompute_days) \
+                    and dataset in (layout.DAILY_STATE, rollups.MEMBER_EVENTS, layout.DELTAS):
+                return  # stored partials of a day being recomputed: the events say it all
+            elif dataset == layout.DAILY_STATE:
+                (name, entity), partial = parse_state_line(text)
+                yield [DAILY, name, partition.dt, entity], partial
+            elif dataset == rollups.MEMBER_EVENTS:
+                # decode_record checks the width: a short row is bad data, not an IndexError.
+                event_id = tsv.decode_record(text, MEMBER_EVENT_COLUMNS)["event_id"]
+                yield [DAILY, dataset, partition.dt, event_id], {"row": text}
+            elif dataset == layout.DELTAS:
+                (kind, entity), partial = parse_state_line(text)
+                yield [DELTA, partition.dt, kind, entity], partial
+            else:
+                raise ValueError("not an input of this job: %s" % path)
+        except ValueError:
+            self.increment_counter("roll_up_days", "bad_" + dataset.replace("/", "_"))
+
+    def _event(self, row: str, partition: layout.Partition, daily: bool, delta: bool, recompute: bool = False):
+        event = rollups.parse_event(row)
+        # Every partial is made before any is yielded: a bad event yields none
+        # and is not counted as rolled up.
+        out = []
+        rolled_up = daily and (event["event_dt"] in self.recompute_days) == recompute
+        if rolled_up:
+            out += [([DAILY, *key], partial) for key, partial in rollups.event_partials(event)]
+        landing_day = partition.dt
+        if delta and (landing_day in self.recompute_deltas) == recompute:
+            out += [([DELTA, landing_day, *key], partial) for key, partial in summaries.event_partials(event)]
+        if rolled_up:
+            self.increment_counter("roll_up_days", "events")
+        yield from out
 
     def combiner(self, key, partials):
         """Merge partials of one key."""
-        yield key, rollups.merge_partials(key[0], partials)
+        yield key, _merge(key, partials)
 
     def reducer_init(self):
         """Start this task's output."""
         self.open_output()
 
     def reducer(self, key, partials):
-        """Merge and finalize partials of one key into an output row."""
-        dataset, day, entity = key
-        merged = rollups.merge_partials(dataset, partials)
-        yield from self.emit(layout.partition(dataset, day).path, rollups.finalize(dataset, entity, merged))
+        """Merge the partials of one key into its rows."""
+        merged = _merge(key, partials)
+        if key[0] == DAILY:
+            _, dataset, day, entity = key
+            yield from self.emit(layout.partition(dataset, day).path, rollups.finalize(dataset, entity, merged))
+            if dataset in _STATE_DATASETS:
+                yield from self.emit(layout.partition(layout.DAILY_STATE, day).path,
+                                     state_line([dataset, entity], merged))
+            return
+        _, day, kind, entity = key
+        yield from self.emit(layout.partition(layout.DELTAS, day).path, state_line([kind, entity], merged))
 
     def reducer_final(self):
         """Close this task's output."""
         self.close_output()
+
+
+def _merge(key: list, partials):
+    if key[0] == DAILY:
+        return rollups.merge_partials(key[1], partials)
+    return summaries.merge_partials(key[2], partials)
 
 
 if __name__ == "__main__":

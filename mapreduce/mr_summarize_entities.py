@@ -1,43 +1,43 @@
 """Summarize every device and member over its lifetime, as of a landing hour.
 
-Input: every device_daily and member_daily part file (the dataset and the
-event day come from each file's path, ``.../<dataset>/dt=YYYY-MM-DD/...``).
-Output: ``(partition, row)`` pairs for ``device_summary/dt=S`` and
-``member_summary/dt=S`` (S = ``--snapshot-dt``, by default the day of
-``--as-of``), each a full snapshot.
+Input: the previous snapshot's state (``_state/snapshot/dt=P``, none for
+the first) and the summary delta of the snapshot's landing day
+(``_state/deltas/dt=S``), each line ``key JSON TAB partial JSON``
+(``mapreduce.summaries``). Output: ``(partition, row)`` pairs for
+``device_summary/dt=S``, ``member_summary/dt=S`` and the new state
+``_state/snapshot/dt=S`` (S = ``--snapshot-dt``, by default the day of
+``--as-of``), each a full snapshot. The job reads no events and no daily
+rollups: its cost is the number of devices and members, not the age of the
+warehouse.
 
-Why two steps: a member's summary lists the type of each of its devices, and
-only device_daily rows know device types (member_daily.devices holds times
-only). Step one groups by device: it merges the device's daily rows and the
-links ``member -> last_seen`` from member_daily rows, then writes the device
-summary and sends each linked member a ``devices`` entry with the type. Step
-two groups by member and merges those entries with the member's own totals.
-Carrying the type in member partials instead would need a device_type map in
-member_daily, which its columns do not have. A device's reducer holds the set
-of members that ever used it in memory (for a till: its store's customers).
-Both steps merge in combiners (``summaries.merge_partials`` is associative
-and commutative), so the output does not depend on input order or splits.
+Why two steps: a member's summary lists the type of each of its devices,
+which only device partials know. Step one groups by device: it merges the
+device's partials and its links ``member -> last_seen``, then writes the
+device summary and sends each linked member a ``devices`` entry with the
+type. Step two groups by member and merges those entries with the member's
+own totals. A device's reducer holds the set of members that ever used it
+in memory (for a till: its store's customers). Both steps merge in
+combiners (``summaries.merge_partials`` is associative and commutative), so
+the output does not depend on input order or splits.
 """
 
 from __future__ import annotations
 
-import logging
-
-from mrjob.protocol import StandardJSONProtocol
 from mrjob.step import MRStep
 
 from mapreduce import rollups, summaries
-from mapreduce.jobio import JobIO
+from mapreduce.jobio import JobIO, OrjsonProtocol
+from mapreduce.merges import parse_state_line, state_line
 from warehouse import layout
 
-logger = logging.getLogger(__name__)
+# Step one's key for a state line on its way to step two's output.
+_STATE = "state"
 
 
 class MRSummarizeEntities(JobIO):
-    """device_daily + member_daily -> device_summary and member_summary rows."""
+    """Previous state + the day's deltas -> device_summary, member_summary and state."""
 
-    # The stdlib JSON codec round-trips floats exactly (ujson may not).
-    INTERNAL_PROTOCOL = StandardJSONProtocol
+    INTERNAL_PROTOCOL = OrjsonProtocol
 
     def configure_args(self):
         """Add --as-of and --snapshot-dt."""
@@ -74,7 +74,7 @@ class MRSummarizeEntities(JobIO):
         """Join on devices, then summarize members."""
         return [
             MRStep(
-                mapper=self.map_daily_rows,
+                mapper=self.map_state_lines,
                 combiner=self.merge_partials,
                 reducer=self.join_devices_to_members,
             ),
@@ -86,35 +86,43 @@ class MRSummarizeEntities(JobIO):
             ),
         ]
 
-    def map_daily_rows(self, _, line):
-        """Daily row -> partials keyed by device or member."""
-        path, line = self.split_input(line)
-        if path != getattr(self, "_path", None):
-            self._path, (self._dataset, self._dt) = path, summaries.parse_input_path(path)
-        dataset, dt = self._dataset, self._dt
-        try:
-            keyed = summaries.daily_partials(dataset, dt, line.decode("utf-8"))
-        except ValueError as exc:
-            logger.debug("bad %s row: %s", dataset, exc)
-            self.increment_counter("summarize_entities", "bad_" + dataset)
+    def map_state_lines(self, _, line):
+        """State or delta line -> its partial, keyed by device or member."""
+        text = self.split_input(line)[1].decode("utf-8")
+        if not text.strip():
             return
-        yield from keyed
+        try:
+            (kind, entity), partial = parse_state_line(text)
+            if kind not in (summaries.DEVICE, summaries.MEMBER):
+                raise ValueError("not a device or member key: %r" % kind)
+        except ValueError:
+            self.increment_counter("summarize_entities", "bad_state")
+            return
+        yield [kind, entity], partial
 
     def merge_partials(self, key, partials):
-        """Merge partials of one key."""
+        """Merge partials of one key (state lines pass as they are)."""
+        if key[0] == _STATE:
+            yield from ((key, partial) for partial in partials)
+            return
         yield key, summaries.merge_partials(key[0], partials)
 
     def join_devices_to_members(self, key, partials):
-        """Device key -> summary row + members' device entries; member key -> as is."""
+        """Device key -> state, summary row + members' device entries; member key -> state, as is."""
         kind, entity = key
         merged = summaries.merge_partials(kind, partials)
+        yield [_STATE, kind, entity], state_line(key, merged)
         if kind == summaries.DEVICE:
             yield from summaries.join_device(entity, merged, self.as_of)
         else:
             yield key, merged
 
     def write_summaries(self, key, partials):
-        """Merge and finalize one entity's summary row."""
+        """Write a state line, or merge and finalize one entity's summary row."""
+        if key[0] == _STATE:
+            for line in partials:
+                yield from self.emit(layout.partition(layout.SNAPSHOT_STATE, self.snapshot_dt).path, line)
+            return
         kind, entity = key
         merged = summaries.merge_partials(kind, partials)
         dataset, row = summaries.finalize(kind, entity, merged, self.as_of)

@@ -1,36 +1,40 @@
-"""Validate raw device-log landings and deduplicate their events by event_id.
+"""Validate raw device-log landings and decide which landing hour owns each event.
 
 Input: raw landing files (``.../dt=YYYY-MM-DD/hour=HH/*.jsonl[.gz]``) of one
-or more landing hours, and optionally the ``events`` dataset files of earlier
-landing hours, whose event_ids are already taken. ``--prior-events`` names
-the folder (path or URI) that holds those: an input under it is a prior
-events file, any other input is raw, whatever its name looks like. Pass only
-earlier hours as prior events: re-running an hour with its own earlier
-output as input would call all of it duplicate.
+or more landing hours, and the id index (``_state/ids``) of the landing
+hours around them. ``--ids-root`` names the index folder (path or URI): an
+input under it is an index file, any other input is raw, whatever its name
+looks like. ``--run-hour`` (repeatable) names the events partitions the run
+processes: their index entries are the run's own earlier decisions, which
+it replaces.
 
-Output: ``RawProtocol`` lines ``<dataset path>\\t<TSV row>`` where the dataset
-path is ``events/dt=.../hour=...`` or ``quarantine/dt=.../hour=...`` (the
-landing hour of the line) and the row follows ``mapreduce.records``.
+Output, as ``(partition folder, row)`` pairs (``mapreduce.jobio``), for each
+landing hour of the run: ``events`` (its owned events, ``records``
+columns), ``quarantine``, ``_state/ids`` (``event_id, event_dt, digest``)
+and ``_changes/added`` (``flag TAB events row`` for what the rollups and
+the landing day's summary delta gain: flag ``n`` new content, ``m`` moved
+here unchanged from another landing day);
+and ``_changes/dropped/<hour>`` (event ids) for each hour outside the run
+that loses an event to it.
 
 Every non-blank raw line ends in exactly one outcome (the accounting
 invariant ``lines.read = lines.valid + lines.duplicate + sum(rejected.*)``):
 
 - rejected by ``device_log.parse_line``: counted under ``rejected/<reason>``
   and written to quarantine, whatever its event_id;
-- otherwise it is a candidate for its event_id. The reducer sees every
-  candidate and prior copy of an event_id and decides, independently of
-  input order:
-  * if a prior accepted copy exists, every new copy is a duplicate;
-  * else the winner is the copy with the smallest (landing hour,
-    source_file, events row text) and every other copy is a duplicate.
-    The row text stands in for the raw line bytes: it is already in the
-    shuffle, and copies whose rows are equal produce identical output, so
-    the choice is deterministic in everything it writes.
-  Duplicates are counted, never written.
+- otherwise it is a copy of its event_id, and ``ownership.decide`` says,
+  independently of input order and of the order hours are processed in,
+  which copy (if any) the run keeps. Duplicates are counted, never written.
+
+Counters besides the accounting: ``event_days/<day>`` (days whose rollups
+gain new content), ``recompute_days/<day>`` (days whose rollups lose
+content: recomputed from the events), ``lost_days/<landing day>`` (landing
+days whose summary delta loses an event: recomputed from their events), ``vanished/<events
+path>`` (ids an hour of the run owned and no longer carries), and
+``ownership/<outcome>``.
 
 There is no combiner: copies of one event_id rarely meet in one map task,
-and prior event ids (one per key) cannot be combined, so a combiner would
-cost a pass over all map output for almost no saving.
+and index entries (one per key) cannot be combined.
 
 Counters are summed in memory and emitted once per task, because each
 ``increment_counter`` call is a line on the streaming task's stderr.
@@ -38,12 +42,11 @@ Counters are summed in memory and emitted once per task, because each
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 
-import orjson
 
-from mapreduce import tsv
-from mapreduce.records import EVENT_COLUMNS
+from mapreduce import ownership, tsv
 from mapreduce.device_log import (
     Rejection,
     event_row,
@@ -53,40 +56,30 @@ from mapreduce.device_log import (
     parse_line,
     quarantine_row,
 )
-from mapreduce.jobio import JobIO
+from mapreduce.jobio import JobIO, OrjsonProtocol
 from warehouse import layout
 
 
 # Quarantine records are spread over this many reduce keys per source file.
 _QUARANTINE_SPREAD = 64
 _QUARANTINE_KEY = "quarantine"
-_PRIOR = 0
-
-
-class OrjsonProtocol:
-    """JSON key and JSON value joined by a tab, via orjson (the shuffle format)."""
-
-    def read(self, line: bytes) -> tuple:
-        """Decode one shuffle line into (key, value)."""
-        key, value = line.split(b"\t", 1)
-        return orjson.loads(key), orjson.loads(value)
-
-    def write(self, key: object, value: object) -> bytes:
-        """Encode (key, value) as one shuffle line."""
-        return orjson.dumps(key) + b"\t" + orjson.dumps(value)
+_FLAGS = {ownership.NEW: "n", ownership.REPLACED: "n", ownership.MOVED: "m"}
 
 
 class _InputFile:
     """What the mapper needs to know about the file it is reading."""
 
-    __slots__ = ("events_path", "is_prior", "landing_start_ms", "name", "path", "quarantine_path")
+    __slots__ = ("events_path", "is_index", "landing_start_ms", "name", "path", "quarantine_path")
 
-    def __init__(self, path: str, prior_root: str | None):
+    def __init__(self, path: str, ids_root: str | None):
         self.path = path
-        self.name = landing_source_name(path)
-        self.is_prior = prior_root is not None and path_key(path).startswith(prior_root)
-        if self.is_prior:
+        key = path_key(path)
+        self.is_index = ids_root is not None and key.startswith(ids_root)
+        if self.is_index:
+            dt, hour = landing_hour_from_path(key[len(ids_root):])
+            self.events_path = layout.partition("events", dt, hour).path
             return
+        self.name = landing_source_name(path)
         dt, hour = landing_hour_from_path(path)
         self.landing_start_ms = landing_hour_start_ms(dt, hour)
         self.events_path = layout.partition("events", dt, hour).path
@@ -99,32 +92,34 @@ class MRValidateEvents(JobIO):
     INTERNAL_PROTOCOL = OrjsonProtocol
 
     def configure_args(self):
-        """Add --prior-events."""
+        """Add --ids-root and --run-hour."""
         super().configure_args()
         self.add_passthru_arg(
-            "--prior-events",
-            dest="prior_events",
-            default=None,
-            help="Folder (path or URI) of the events dataset: inputs under it are prior events.",
+            "--ids-root", dest="ids_root", default=None,
+            help="Folder (path or URI) of the id index: inputs under it are index files.",
+        )
+        self.add_passthru_arg(
+            "--run-hour", dest="run_hours", action="append", default=[],
+            help="Events partition (events/dt=.../hour=HH) this run processes (repeatable).",
         )
 
     def mapper_init(self):
         """Start this task's counters and input-file cache."""
-        prior = self.options.prior_events
-        self._prior_root = path_key(prior).rstrip("/") + "/" if prior else None
+        ids = self.options.ids_root
+        self._ids_root = path_key(ids).rstrip("/") + "/" if ids else None
         self._counts = Counter()
         self._file = None
 
     def mapper(self, _, line):
-        """Parse one raw line (or read one prior event id) and route it by event_id."""
+        """Parse one raw line (or read one index entry) and route it by event_id."""
         path, line = self.split_input(line)
         source = self._file
         if source is None or source.path != path:
-            source = self._file = _InputFile(path, self._prior_root)
-        if source.is_prior:
-            event_id = line.split(b"\t", 1)[0]
-            if event_id.strip():
-                yield event_id.decode("utf-8", "replace"), _PRIOR
+            source = self._file = _InputFile(path, self._ids_root)
+        if source.is_index:
+            cells = line.rstrip(b"\r\n").decode("utf-8", "replace").split("\t")
+            if len(cells) == 3 and cells[0]:
+                yield cells[0], [source.events_path, cells[1], cells[2]]
             return
         outcome = parse_line(line, source.landing_start_ms)
         if outcome is None:
@@ -134,7 +129,8 @@ class MRValidateEvents(JobIO):
         if type(outcome) is Rejection:
             counts["rejected", outcome.reason] += 1
             row = quarantine_row(line, outcome, source.name)
-            spread = counts["lines", "read"] % _QUARANTINE_SPREAD
+            # Spread by content, never by position: splits differ between runs.
+            spread = zlib.crc32(line) % _QUARANTINE_SPREAD
             yield [_QUARANTINE_KEY, source.quarantine_path, spread], tsv.encode_row(row)
             return
         row = event_row(outcome, source.landing_start_ms, source.name)
@@ -147,42 +143,62 @@ class MRValidateEvents(JobIO):
     def reducer_init(self):
         """Start this task's counters and output."""
         self._counts = Counter()
+        self._run_hours = frozenset(self.options.run_hours)
         self.open_output()
 
     def reducer(self, key, values):
-        """Write quarantine rows as they are; keep one winner per event_id."""
+        """Write quarantine rows as they are; decide who owns an event_id."""
         if type(key) is list:
             dataset_path = key[1]
-            for row_text in values:
+            # Sorted: Hadoop does not order the values of a key.
+            for row_text in sorted(values):
                 yield from self.emit(dataset_path, row_text)
             return
-        prior = False
-        copies = 0
-        winner = winner_order = None
+        copies, owners = [], []
         for value in values:
-            if value == _PRIOR:
-                prior = True
-                continue
-            copies += 1
-            if winner is None:
-                winner = value
-                continue
-            if winner_order is None:
-                winner_order = _copy_order(winner)
-            order = _copy_order(value)
-            if order < winner_order:
-                winner, winner_order = value, order
-        if not copies:
-            return
+            if len(value) == 2:
+                copies.append((value[0], value[1]))
+            else:
+                owners.append(ownership.Owned(*value))
+        decision = ownership.decide(copies, owners, self._run_hours)
         counts = self._counts
-        if prior:
-            counts["lines", "duplicate"] += copies
+        kept = decision.winner is not None
+        counts["lines", "duplicate"] += len(copies) - kept
+        if decision.outcome == ownership.DUPLICATE and not copies:
             return
+        counts["ownership", decision.outcome] += 1
+        before = decision.before
+        winner_day = _landing_day(decision.winner[0]) if kept else None
+        # A landing day's summary delta changes when it loses an event to
+        # another day, or when the event's content changes.
+        moved_days = False
+        if decision.loser is not None:
+            loser_day = _landing_day(decision.loser)
+            moved_days = loser_day != winner_day
+            if moved_days or decision.outcome == ownership.REPLACED:
+                counts["lost_days", loser_day] += 1
+            if decision.outcome == ownership.VANISHED:
+                counts["vanished", decision.loser] += 1
+            elif decision.loser not in self._run_hours:
+                yield from self.emit(_in(layout.DROPPED, decision.loser), key)
+        if decision.outcome == ownership.REPLACED:
+            counts["recompute_days", before.event_dt] += 1
+        if not kept:
+            return
+        hour, row_text = decision.winner
         counts["lines", "valid"] += 1
-        if copies > 1:
-            counts["lines", "duplicate"] += copies - 1
-        counts["event_days", _event_day(winner[1])] += 1
-        yield from self.emit(winner[0], winner[1])
+        day = ownership.event_day(row_text)
+        yield from self.emit(hour, row_text)
+        yield from self.emit(_in(layout.IDS, hour), "%s\t%s\t%s" % (key, day, ownership.digest(row_text)))
+        flag = _FLAGS.get(decision.outcome)
+        if flag == "m" and not moved_days:
+            flag = None  # moved within its landing day: nothing downstream changes
+        if flag is not None:
+            yield from self.emit(_in(layout.ADDED, hour), flag + "\t" + row_text)
+        if decision.outcome == ownership.NEW:
+            counts["event_days", day] += 1
+        elif decision.outcome == ownership.REPLACED:
+            counts["recompute_days", day] += 1
 
     def reducer_final(self):
         """Emit this task's counters; close its output."""
@@ -211,19 +227,15 @@ def path_key(path: str) -> str:
     return path
 
 
-_EVENT_DT = EVENT_COLUMNS.index("event_dt")
+def _landing_day(events_path: str) -> str:
+    """The landing day of an events partition path ``events/dt=D/hour=HH``."""
+    return layout.Partition.parse(events_path).dt
 
 
-def _event_day(row_text: str) -> str:
-    """The event_dt column of an events row (a date: never escaped)."""
-    return row_text.split("\t", _EVENT_DT + 1)[_EVENT_DT]
-
-
-def _copy_order(value: list) -> tuple:
-    """Sort key of a candidate copy: landing hour, source_file, row text."""
-    dataset_path, row_text = value
-    source_file = tsv.unescape(row_text.rsplit("\t", 1)[1])
-    return dataset_path, source_file, row_text
+def _in(dataset: str, events_path: str) -> str:
+    """The partition of ``dataset`` for the landing hour of an events partition path."""
+    hour = layout.Partition.parse(events_path)
+    return layout.partition(dataset, hour.dt, hour.hour).path
 
 
 if __name__ == "__main__":

@@ -96,13 +96,15 @@ def _number(text: str | None, name: str) -> Fraction | None:
         raise ValueError(f"{name} is not a finite number: {text!r}") from None
 
 
-def _latest(event: dict[str, str | None], value: Any) -> list | None:
+def latest(event: dict[str, str | None], value: Any) -> list | None:
+    """A "latest" triple ``[event_time, event_id, value]``, or None for no value."""
     if value is None:
         return None
     return [event["event_time"], event["event_id"], value]
 
 
-def _value(latest: list | None) -> Any:
+def value_of(latest: list | None) -> Any:
+    """The value of a "latest" triple (None stays None)."""
     return None if latest is None else latest[-1]
 
 
@@ -132,7 +134,7 @@ def event_partials(event: dict[str, str | None]) -> list[tuple[list[str], Partia
     return out
 
 
-def _purchase_fields(event: dict[str, str | None]) -> tuple[int, dict[str, int], int, int]:
+def purchase_fields(event: dict[str, str | None]) -> tuple[int, dict[str, int], int, int]:
     """(purchases, spend, points earned, points redeemed) of one event."""
     points = _int(event["points"], "points") or 0
     if event["event_type"] == "purchase":
@@ -147,7 +149,7 @@ def _purchase_fields(event: dict[str, str | None]) -> tuple[int, dict[str, int],
 
 def device_partial(event: dict[str, str | None]) -> Partial:
     """The device_daily partial of one event."""
-    purchases, spend, earned, redeemed = _purchase_fields(event)
+    purchases, spend, earned, redeemed = purchase_fields(event)
     battery = _number(event["battery_pct"], "battery_pct")
     battery = None if battery is None else float(battery)
     partial = {
@@ -160,11 +162,11 @@ def device_partial(event: dict[str, str | None]) -> Partial:
         "earned": earned,
         "redeemed": redeemed,
         "battery_min": battery,
-        "device_type": _latest(event, event["device_type"]),
-        "battery": _latest(event, battery),
-        "app_version": _latest(event, event["app_version"]),
-        "os": _latest(event, event["os"]),
-        "owner": _latest(event, event["member_id"]),
+        "device_type": latest(event, event["device_type"]),
+        "battery": latest(event, battery),
+        "app_version": latest(event, event["app_version"]),
+        "os": latest(event, event["os"]),
+        "owner": latest(event, event["member_id"]),
         "members": [event["member_id"]] if event["member_id"] else [],
     }
     for metric in READING_METRICS:
@@ -219,11 +221,11 @@ def _finish_stats(stats: Partial | None) -> list:
 
 def finalize_device(device_id: str, partial: Partial) -> list:
     """The device_daily row (DEVICE_DAILY_COLUMNS order) of a merged partial."""
-    device_type = _value(partial["device_type"])
+    device_type = value_of(partial["device_type"])
     row = [
         device_id,
         device_type,
-        _value(partial["owner"]) if device_type == "phone" else None,
+        value_of(partial["owner"]) if device_type == "phone" else None,
         partial["events"],
         dumps_json(partial["by_type"]),
         partial["first"],
@@ -233,9 +235,9 @@ def finalize_device(device_id: str, partial: Partial) -> list:
         partial["earned"],
         partial["redeemed"],
         partial["battery_min"],
-        _value(partial["battery"]),
-        _value(partial["app_version"]),
-        _value(partial["os"]),
+        value_of(partial["battery"]),
+        value_of(partial["app_version"]),
+        value_of(partial["os"]),
     ]
     for metric in READING_METRICS:
         row.extend(_finish_stats(partial[metric]))
@@ -247,7 +249,7 @@ def finalize_device(device_id: str, partial: Partial) -> list:
 
 def member_partial(event: dict[str, str | None]) -> Partial:
     """The member_daily partial of one event that carries a member_id."""
-    purchases, spend, earned, redeemed = _purchase_fields(event)
+    purchases, spend, earned, redeemed = purchase_fields(event)
     return {
         "purchases": purchases,
         "spend": spend,

@@ -75,7 +75,7 @@ class Catalog:
         for day in self.days(dataset):
             if (low and day < low) or (high and day > high):
                 continue
-            if dataset in layout.LANDING_HOUR_DATASETS:
+            if layout.has_hours(dataset):
                 found += self.hours(dataset, day)
                 continue
             partition = layout.partition(dataset, day)

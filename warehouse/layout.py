@@ -11,6 +11,7 @@ partition paths here; nothing else spells ``dt=`` or ``_SUCCESS``.
     <warehouse>/_runs/dt=YYYY-MM-DD.json                     run manifest
     <warehouse>/_lock                                        run lock
     <warehouse>/_staging/<run>/...                           a run's output before publishing
+    <warehouse>/_state/<name>/dt=...[/hour=HH]/part-*        the incremental state (below)
 
 Datasets come in three groups, by what their ``dt`` means:
 
@@ -21,6 +22,22 @@ Datasets come in three groups, by what their ``dt`` means:
 - snapshot (``device_summary``, ``member_summary``): ``dt=`` the landing day
   the snapshot is of.
 
+The incremental state (``_state/``) is partitioned the same way, sealed
+and published the same way, and read only by the pipeline itself:
+
+- ``_state/ids`` (landing hour): the event ids a landing hour owns, with
+  their event day and a digest of their content;
+- ``_state/deltas`` (``dt=`` landing day): the summary partials of the
+  events a landing day owns;
+- ``_state/daily`` (event day): the mergeable partials of ``device_daily``
+  and ``member_daily`` rows;
+- ``_state/snapshot`` (snapshot): the mergeable partials of a snapshot's
+  summaries.
+
+Two more names exist only inside a run's staging folder, never published:
+``_changes/added`` (events a run adds to the rollups and deltas) and
+``_changes/dropped`` (event ids a run takes away from a later hour).
+
 Pure standard library: the jobs import it on task nodes.
 """
 
@@ -30,10 +47,25 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-LANDING_HOUR_DATASETS = ("events", "quarantine")
-EVENT_DAY_DATASETS = ("device_daily", "member_daily", "member_events")
+EVENTS = "events"
+LANDING_HOUR_DATASETS = (EVENTS, "quarantine")
+MEMBER_EVENTS = "member_events"
+EVENT_DAY_DATASETS = ("device_daily", "member_daily", MEMBER_EVENTS)
 SNAPSHOT_DATASETS = ("device_summary", "member_summary")
 DATASETS = LANDING_HOUR_DATASETS + EVENT_DAY_DATASETS + SNAPSHOT_DATASETS
+
+STATE = "_state"
+IDS = STATE + "/ids"
+DELTAS = STATE + "/deltas"
+DAILY_STATE = STATE + "/daily"
+SNAPSHOT_STATE = STATE + "/snapshot"
+ADDED = "_changes/added"
+DROPPED = "_changes/dropped"
+STATE_DATASETS = (IDS, DELTAS, DAILY_STATE, SNAPSHOT_STATE)
+CHANGE_DATASETS = (ADDED, DROPPED)
+# Every name a Partition may have, and those partitioned by landing hour.
+_NAMES = DATASETS + STATE_DATASETS + CHANGE_DATASETS
+_HOURLY = LANDING_HOUR_DATASETS + (IDS,) + CHANGE_DATASETS
 
 # A partition counts once this file is in its folder.
 SUCCESS = "_SUCCESS"
@@ -45,7 +77,7 @@ STAGING = "_staging"
 LOCK = "_lock"
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_PATH = re.compile(r"(?P<dataset>[a-z_]+)/dt=(?P<dt>\d{4}-\d{2}-\d{2})(?:/hour=(?P<hour>\d\d))?\Z")
+_PATH = re.compile(r"(?P<dataset>(?:_[a-z]+/)?[a-z_]+)/dt=(?P<dt>\d{4}-\d{2}-\d{2})(?:/hour=(?P<hour>\d\d))?\Z")
 
 
 class LayoutError(ValueError):
@@ -61,10 +93,10 @@ class Partition:
     hour: int | None = None
 
     def __post_init__(self) -> None:
-        if self.dataset not in DATASETS:
+        if self.dataset not in _NAMES:
             raise LayoutError("not a warehouse dataset: %r" % (self.dataset,))
         check_day(self.dt)
-        if (self.hour is None) == (self.dataset in LANDING_HOUR_DATASETS):
+        if (self.hour is None) == has_hours(self.dataset):
             raise LayoutError("%s partitions %s an hour" % (
                 self.dataset, "need" if self.hour is None else "have no"))
         if self.hour is not None and (type(self.hour) is not int or not 0 <= self.hour <= 23):
@@ -98,16 +130,21 @@ class Partition:
         return cls(match.group("dataset"), match.group("dt"), None if hour is None else int(hour))
 
 
-_IN_PATH = re.compile(r"(?:^|/)(?P<dataset>[a-z_]+)/dt=(?P<dt>\d{4}-\d{2}-\d{2})(?:/hour=(?P<hour>\d\d))?/[^/]+$")
+_IN_PATH = re.compile(r"(?:^|/)(?P<dataset>(?:_[a-z]+/)?[a-z_]+)/dt=(?P<dt>\d{4}-\d{2}-\d{2})(?:/hour=(?P<hour>\d\d))?/[^/]+$")
 
 
 def partition_of_file(path: str) -> Partition:
     """The partition a data file (path or URI) is in: ``.../member_daily/dt=.../part-00000``."""
     match = _IN_PATH.search(path or "")
-    if match is None or match.group("dataset") not in DATASETS:
+    if match is None or match.group("dataset") not in _NAMES:
         raise LayoutError("not a data file of a warehouse partition: %r" % (path,))
     hour = match.group("hour")
     return Partition(match.group("dataset"), match.group("dt"), None if hour is None else int(hour))
+
+
+def has_hours(dataset: str) -> bool:
+    """Whether ``dataset`` is partitioned by landing hour (``dt=/hour=``)."""
+    return dataset in _HOURLY
 
 
 def partition(dataset: str, day: _dt.date | str, hour: int | None = None) -> Partition:
@@ -133,7 +170,7 @@ def check_day(text: str) -> str:
 
 def day_folder(dataset: str, day: _dt.date | str) -> str:
     """The ``<dataset>/dt=...`` folder (of a day's hours, for landing-hour datasets)."""
-    if dataset not in DATASETS:
+    if dataset not in _NAMES:
         raise LayoutError("not a warehouse dataset: %r" % (dataset,))
     return "%s/dt=%s" % (dataset, check_day(day.isoformat() if isinstance(day, _dt.date) else day))
 

@@ -22,16 +22,31 @@ time, with its commit marker:
 
 A partition the job wrote no rows to is published empty (a folder with only
 ``_SUCCESS``), so "no rows" and "not processed" are told apart.
+
+**A run's partitions go in together.** ``Staging.commit`` seals every
+staged partition of the run, writes the commit record
+``_staging/<run>/_COMMIT`` (the list of partitions and where each is
+staged), and only then swaps them in. A run killed before the record
+exists published nothing (its staging is a leftover, removed by the next
+run); a run killed after it is finished by the next run (``finish``),
+which swaps in what is still staged. So the events, the id index, the
+rollups and the state of one run are never half published, which the
+incremental state depends on: a re-run trusts what the id index says the
+warehouse already holds.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 
 from warehouse import layout
 from warehouse.layout import LayoutError, Partition
 from warehouse.storage import Storage
+
+
+COMMIT = "_COMMIT"
 
 
 class UnexpectedOutput(ValueError):
@@ -80,14 +95,21 @@ class Staging:
 
     def publish(self, stage: str, partitions: list[Partition]) -> None:
         """Make each of ``partitions`` staged under ``stage`` visible, sealed."""
-        for partition in sorted(set(partitions)):
-            staged = "%s/%s" % (self.stage(stage), partition.path)
-            self.storage.makedirs(staged)
-            if self.storage.atomic_rename:
-                self._swap(staged, partition)
-            else:
-                self._copy_in(staged, partition)
-        self.storage.rm(self.trash)
+        self.commit({partition: stage for partition in partitions})
+
+    def commit(self, staged: dict[Partition, str]) -> None:
+        """Publish every partition of the run at once: ``staged`` maps each to its stage.
+
+        Each staged folder is sealed (created empty if the job wrote no rows),
+        the commit record is written, and the partitions are swapped in.
+        """
+        for partition, stage in sorted(staged.items()):
+            folder = "%s/%s" % (self.stage(stage), partition.path)
+            self.storage.makedirs(folder)
+            self.storage.write_text("%s/%s" % (folder, layout.SUCCESS), "")
+        record = [[stage, partition.path] for partition, stage in sorted(staged.items())]
+        self.storage.write_text("%s/%s" % (self.root, COMMIT), json.dumps(record))
+        _finish(self.storage, self.run_id)
 
     def discard(self) -> None:
         """Remove whatever this run staged."""
@@ -102,14 +124,50 @@ class Staging:
         self.storage.rename(staged, target)
 
     def _copy_in(self, staged: str, partition: Partition) -> None:
+        # Copies, never moves: a run killed midway is finished by copying again.
         target = partition.path
         self.storage.rm("%s/%s" % (target, layout.SUCCESS))
-        self.storage.rm(target)
-        for entry in self.storage.ls(staged):
-            if not entry.is_dir:
-                self.storage.rename("%s/%s" % (staged, entry.name), "%s/%s" % (target, entry.name))
+        names = {entry.name for entry in self.storage.ls(staged) if not entry.is_dir}
+        for entry in self.storage.ls(target):
+            if not entry.is_dir and entry.name not in names:
+                self.storage.rm("%s/%s" % (target, entry.name))
         self.storage.makedirs(target)
+        for name in sorted(names - {layout.SUCCESS}):
+            self.storage.copy("%s/%s" % (staged, name), "%s/%s" % (target, name))
         self.storage.write_text("%s/%s" % (target, layout.SUCCESS), self.run_id)
+        self.storage.rm(staged)
+
+
+def finish(storage: Storage) -> list[Partition]:
+    """Finish publishing the runs that committed and were killed; return what went in.
+
+    Run only while holding the warehouse lock, before ``restore``.
+    """
+    done = []
+    for entry in storage.ls(layout.STAGING):
+        if entry.is_dir and storage.isfile("%s/%s/%s" % (layout.STAGING, entry.name, COMMIT)):
+            done += _finish(storage, entry.name)
+    return done
+
+
+def _finish(storage: Storage, run_id: str) -> list[Partition]:
+    """Swap in every partition a committed run still has staged, then drop its record."""
+    staging = Staging(storage, run_id)
+    record = json.loads(storage.read_text("%s/%s" % (staging.root, COMMIT)))
+    done = []
+    for stage, path in record:
+        partition = Partition.parse(path)
+        staged = "%s/%s" % (staging.stage(stage), path)
+        if not storage.isdir(staged):
+            continue
+        if storage.atomic_rename:
+            staging._swap(staged, partition)
+        else:
+            staging._copy_in(staged, partition)
+        done.append(partition)
+    storage.rm(staging.trash)
+    storage.rm("%s/%s" % (staging.root, COMMIT))
+    return done
 
 
 def restore(storage: Storage) -> list[Partition]:

@@ -268,6 +268,10 @@ class Storage:
             self.fs.copy(source, target, recursive=True)
             self.fs.rm(source, recursive=True)
 
+    def copy(self, src: str, dst: str) -> None:
+        """Copy the file ``src`` to ``dst``, replacing it."""
+        self.fs.copy(self.path(src), self.path(dst))
+
     def _replace_file(self, temp: str, target: str) -> None:
         if self.scheme == "file":
             os.replace(temp, target)

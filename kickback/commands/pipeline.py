@@ -10,7 +10,7 @@ from kickback import scratch
 from kickback.config import RUNNERS, ConfigError
 from kickback.landing import LandingError, parse_day
 from kickback.lock import lock_state
-from kickback.pipeline import PipelineError, run_pipeline
+from kickback.pipeline import PipelineError, rebuild_range, run_pipeline
 from warehouse import manifest
 from warehouse.publish import leftovers
 from warehouse.storage import Storage
@@ -46,6 +46,30 @@ def run(settings, date_text, hours, input_root, runner, wait) -> None:
     click.echo(format_report(report, time.monotonic() - started))
 
 
+@pipeline.command("rebuild")
+@click.option("--from", "first_text", required=True, help="First landing day, YYYY-MM-DD.")
+@click.option("--to", "last_text", required=True, help="Last landing day, YYYY-MM-DD (included).")
+@click.option("--input", "input_root", type=click.Path(file_okay=False, path_type=str),
+              help="Landing root; default: the landing_dir setting.")
+@click.option("--runner", type=click.Choice(RUNNERS), default=None,
+              help="mrjob runner; default: the runner setting (local).")
+@click.option("--wait", is_flag=True,
+              help="If another run holds the warehouse, wait for it instead of refusing.")
+@click.pass_obj
+def rebuild(settings, first_text, last_text, input_root, runner, wait) -> None:
+    """Recompute landing days FROM .. TO from their raw landings (audits, backfills)."""
+    started = time.monotonic()
+    try:
+        first, last = parse_day(first_text), parse_day(last_text)
+        reports = rebuild_range(settings, first, last, input_root=input_root, runner=runner,
+                                say=lambda line: click.echo(line, err=True), wait=wait)
+    except (LandingError, PipelineError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for report in reports:
+        click.echo(format_report(report, sum(report.seconds.values())))
+    click.echo("rebuilt %d landing days in %.1f s" % (len(reports), time.monotonic() - started))
+
+
 def format_report(report, seconds: float) -> str:
     """A short summary of a run's counters and outputs."""
     counters = report.counters
@@ -59,6 +83,14 @@ def format_report(report, seconds: float) -> str:
         if name.startswith("rejected_"):
             lines.append("  %-13s %7d" % (name[len("rejected_"):], value))
     lines.append("event days   %s" % (", ".join(report.event_days) or "-"))
+    if report.recomputed_days:
+        lines.append("recomputed   %s (from their events)" % ", ".join(report.recomputed_days))
+    if report.dropped_from:
+        lines.append("taken from   %s (%d events now owned by this run's earlier hours)"
+                     % (", ".join(report.dropped_from), counters.get("dropped", 0)))
+    if report.refreshed:
+        lines.append("refreshed    snapshots %s" % ", ".join(report.refreshed))
+    lines.append("bytes read   %10d  (raw %d)" % (report.bytes_read, report.input_bytes))
     for dataset, rows in sorted(report.rows.items()):
         lines.append("rows %-15s %10d" % (dataset, rows))
     lines.append("seconds      %10.1f  (%s)" % (

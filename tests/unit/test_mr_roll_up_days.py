@@ -1,12 +1,19 @@
-"""MRRollUpDays through the inline runner: literal events in, literal rows out."""
+"""MRRollUpDays through the inline runner: added events merge into the stored
+partials of their event days and landing days; the rare recompute paths read events."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapreduce.mr_roll_up_days import MRRollUpDays
+
+PUBLISHED = ("device_daily/", "member_daily/", "member_events/")
+H13, H00, H07 = "dt=2026-11-27/hour=13", "dt=2026-11-28/hour=00", "dt=2026-11-28/hour=07"
+DELTA_27, DELTA_28 = "_state/deltas/dt=2026-11-27", "_state/deltas/dt=2026-11-28"
 
 
 def tsv_lines(text):
@@ -71,70 +78,8 @@ e20|pos-1|pos|purchase|m2|2026-11-27T23:50:00.000Z|2026-11-27|true|mer-1|\N|200|
 """)
 
 
-def write_part(root, landing_dt, hour, lines, name="part-00000"):
-    """Write events rows as one part file of events/dt=<landing_dt>/hour=<hour>."""
-    folder = root / "events" / ("dt=" + landing_dt) / ("hour=" + hour)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return str(path)
-
-
-def run_job(*args):
-    """Run the job inline; (sorted 'partition<TAB>row' lines, counters)."""
-    job = MRRollUpDays(["-r", "inline", "--no-conf", *args])
-    with job.make_runner() as runner:
-        runner.run()
-        lines = sorted(
-            key + "\t" + value.removesuffix("\n")
-            for key, value in job.parse_output(runner.cat_output())
-        )
-        return lines, runner.counters()
-
-
-@pytest.fixture
-def landed(tmp_path):
-    """The day-27 and day-28 events as two landing hours."""
-    return [
-        write_part(tmp_path, "2026-11-27", "13", RAW_INPUT_DAY_27),
-        write_part(tmp_path, "2026-11-28", "07", RAW_INPUT_DAY_28),
-    ]
-
-
-def test_rolls_up_every_day_when_no_event_day_is_given(landed):
-    lines, counters = run_job(*landed)
-    assert lines == sorted(EXPECTED_DAY_27 + EXPECTED_DAY_28)
-    assert counters[0]["roll_up_days"] == {"events": 16}
-
-
-def test_event_day_keeps_only_that_day(landed):
-    lines, counters = run_job("--event-day", "2026-11-28", *landed)
-    assert lines == sorted(EXPECTED_DAY_28)
-    assert counters[0]["roll_up_days"] == {"events": 2, "other_day": 14}
-
-
-def test_event_day_is_repeatable(landed):
-    lines, _ = run_job("--event-day", "2026-11-28", "--event-day", "2026-11-27", *landed)
-    assert lines == sorted(EXPECTED_DAY_27 + EXPECTED_DAY_28)
-
-
-def test_event_day_with_no_events_gives_nothing(landed):
-    lines, _ = run_job("--event-day", "2026-11-20", *landed)
-    assert lines == []
-
-
-def test_empty_input_gives_no_rows(tmp_path):
-    lines, _ = run_job(write_part(tmp_path, "2026-11-27", "13", []))
-    assert lines == []
-
-
-def test_late_event_is_added_to_its_event_day_once(tmp_path, landed):
-    before, _ = run_job("--event-day", "2026-11-27", landed[0])
-    assert before == sorted(EXPECTED_DAY_27)
-    late = write_part(tmp_path, "2026-11-28", "00", LATE_INPUT)
-
-    after, _ = run_job("--event-day", "2026-11-27", *landed, late)
-
+def expected_day_27_with_late():
+    """EXPECTED_DAY_27 once LATE_INPUT is in it."""
     recomputed = {
         ("device_daily/dt=2026-11-27", "pos-1"): tsv_lines(r"""
 device_daily/dt=2026-11-27|pos-1|pos|\N|3|{"purchase":3}|2026-11-27T09:00:00.000Z|2026-11-27T23:50:00.000Z|3|{"USD":1500}|15|0|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|2
@@ -147,42 +92,238 @@ member_daily/dt=2026-11-27|m2|2|{"USD":1200}|12|0|0|0|1|1|0|{"pos-1":"2026-11-27
     expected += tsv_lines(r"""
 member_events/dt=2026-11-27|m2|2026-11-27T23:50:00.000Z|e20|purchase|pos-1|mer-1|\N|200|USD|2
 """)
-    assert after == sorted(expected)
+    return sorted(expected)
+
+
+def write(root, partition, lines, name="part-00000"):
+    """Write rows as one part file of ``partition``; its path."""
+    path = root / partition / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def added(root, hour, rows, flag="n", name="part-00000"):
+    """An _changes/added part file of ``hour``."""
+    return write(root, "_changes/added/" + hour, [flag + "\t" + row for row in rows], name)
+
+
+def stored(root, lines, keep=("_state/", "member_events/")):
+    """Write a run's output state back as the warehouse's (one part file a partition); the paths."""
+    by_partition = {}
+    for line in lines:
+        partition, row = line.split("\t", 1)
+        if partition.startswith(keep):
+            by_partition.setdefault(partition, []).append(row)
+    return [write(root, partition, rows) for partition, rows in sorted(by_partition.items())]
+
+
+def run_job(*args):
+    """Run the job inline; (sorted 'partition<TAB>row' lines, counters)."""
+    job = MRRollUpDays(["-r", "inline", "--no-conf", *map(str, args)])
+    with job.make_runner() as runner:
+        runner.run()
+        lines = sorted(key + "\t" + value.removesuffix("\n") for key, value in job.parse_output(runner.cat_output()))
+        return lines, runner.counters()[0]
+
+
+def published(lines):
+    """The rows of the published datasets."""
+    return [line for line in lines if line.startswith(PUBLISHED)]
+
+
+def of(lines, prefix):
+    """The lines of partitions whose path starts with ``prefix``."""
+    return [line for line in lines if line.startswith(prefix)]
+
+
+def test_added_rows_roll_up_their_event_days_and_landing_days(tmp_path):
+    lines, counters = run_job(added(tmp_path, H13, RAW_INPUT_DAY_27), added(tmp_path, H07, RAW_INPUT_DAY_28))
+    assert published(lines) == sorted(EXPECTED_DAY_27 + EXPECTED_DAY_28)
+    # one state line per device_daily and member_daily row; one delta line per device and member of each landing day
+    assert len(of(lines, "_state/daily/")) == len(of(lines, "device_daily/")) + len(of(lines, "member_daily/"))
+    assert {line.split("\t", 1)[0] for line in of(lines, "_state/deltas/")} == {DELTA_27, DELTA_28}
+    assert len(of(lines, DELTA_27 + "\t")) == 4 + 4  # phone-1, pos-1, sensor-1, phone-2; m1-m4
+    assert len(of(lines, DELTA_28 + "\t")) == 2 + 2  # phone-1, beacon-1; m1, m2
+    assert counters["roll_up_days"] == {"events": 16}
+
+
+def test_the_hours_of_a_landing_day_share_its_delta(tmp_path):
+    lines, _ = run_job(added(tmp_path, H00, LATE_INPUT), added(tmp_path, H07, RAW_INPUT_DAY_28))
+    # the late event's delta is its landing day's (the 28th), not its event day's
+    assert {line.split("\t", 1)[0] for line in of(lines, "_state/deltas/")} == {DELTA_28}
+    one_hour, _ = run_job(added(tmp_path / "one", H07, LATE_INPUT + RAW_INPUT_DAY_28))
+    assert of(lines, "_state/deltas/") == of(one_hour, "_state/deltas/")
+    assert len(of(lines, DELTA_28 + "\t")) == 3 + 2  # phone-1, beacon-1, pos-1; m1, m2
+
+
+def test_added_rows_merge_into_the_stored_delta_of_their_landing_day(tmp_path):
+    first, _ = run_job(added(tmp_path / "one", H00, LATE_INPUT))
+    state = stored(tmp_path / "warehouse", first, keep=("_state/deltas/",))
+    lines, _ = run_job(*state, added(tmp_path / "two", H07, RAW_INPUT_DAY_28))
+    at_once, _ = run_job(added(tmp_path / "all", H00, LATE_INPUT), added(tmp_path / "all", H07, RAW_INPUT_DAY_28))
+    assert of(lines, "_state/deltas/") == of(at_once, "_state/deltas/")
+    # the stored delta counted: without it the day's delta is another
+    without, _ = run_job(added(tmp_path / "two", H07, RAW_INPUT_DAY_28))
+    assert of(lines, "_state/deltas/") != of(without, "_state/deltas/")
+
+
+def test_added_rows_merge_into_the_stored_partials_of_their_day(tmp_path):
+    first, _ = run_job(added(tmp_path / "one", H13, RAW_INPUT_DAY_27))
+    # the driver passes the stored state of the days the added rows touch
+    state = stored(tmp_path / "warehouse", first, keep=("_state/daily/", "member_events/"))
+    lines, _ = run_job(*state, added(tmp_path / "two", H00, LATE_INPUT))
+    assert published(lines) == expected_day_27_with_late()
+    # the 27th's delta was not an input: it is not rewritten
+    assert {line.split("\t", 1)[0] for line in of(lines, "_state/deltas/")} == {DELTA_28}
+
+
+def test_moved_rows_feed_only_the_deltas(tmp_path):
+    new, _ = run_job(added(tmp_path / "n", H13, RAW_INPUT_DAY_27))
+    moved, counters = run_job(added(tmp_path / "m", H13, RAW_INPUT_DAY_27, flag="m"))
+    assert moved == of(new, "_state/deltas/")
+    assert "events" not in counters.get("roll_up_days", {})
+
+
+def test_recompute_day_rolls_the_day_up_from_events(tmp_path):
+    events = [write(tmp_path, "events/" + H13, RAW_INPUT_DAY_27),
+              write(tmp_path, "events/" + H00, LATE_INPUT),
+              write(tmp_path, "events/" + H07, RAW_INPUT_DAY_28)]
+    # The run's added rows: the late event (in the events too) and day 28's.
+    changes = [added(tmp_path, H00, LATE_INPUT), added(tmp_path, H07, RAW_INPUT_DAY_28)]
+    lines, counters = run_job("--recompute-day", "2026-11-27", *events, *changes)
+    assert published(lines) == sorted(expected_day_27_with_late() + EXPECTED_DAY_28)
+    assert counters["roll_up_days"] == {"events": 17}
+    # deltas come from the added rows only: no landing day's delta is recomputed
+    plain, _ = run_job(*changes)
+    assert of(lines, "_state/deltas/") == of(plain, "_state/deltas/")
+
+
+def test_recompute_delta_recomputes_the_landing_days_delta_from_events(tmp_path):
+    events = [write(tmp_path, "events/" + H00, LATE_INPUT), write(tmp_path, "events/" + H07, RAW_INPUT_DAY_28)]
+    # the run's added rows of the 28th (in the events too) and of the 27th
+    some = [added(tmp_path, H07, RAW_INPUT_DAY_28[:1]), added(tmp_path, H13, RAW_INPUT_DAY_27)]
+    lines, counters = run_job("--recompute-delta", "2026-11-28", *events, *some)
+    everything, _ = run_job(added(tmp_path / "all", H00, LATE_INPUT), added(tmp_path / "all", H07, RAW_INPUT_DAY_28),
+                            added(tmp_path / "all", H13, RAW_INPUT_DAY_27))
+    # the 28th's delta is every event of its hours, once (its added rows do not feed it too);
+    # the 27th's comes from its added rows
+    assert of(lines, "_state/deltas/") == of(everything, "_state/deltas/")
+    # the added rows still feed their event days; the events do not (no day is recomputed)
+    only_some, _ = run_job(*some)
+    assert published(lines) == published(only_some)
+    assert published(lines) != published(everything)
+    assert counters["roll_up_days"] == {"events": 15}
+
+
+def test_a_recomputed_delta_ignores_the_events_of_other_landing_days(tmp_path):
+    events = [write(tmp_path, "events/" + H13, RAW_INPUT_DAY_27), write(tmp_path, "events/" + H07, RAW_INPUT_DAY_28)]
+    lines, _ = run_job("--recompute-delta", "2026-11-28", *events)
+    only_28, _ = run_job(added(tmp_path / "28", H07, RAW_INPUT_DAY_28))
+    assert of(lines, "_state/deltas/") == of(only_28, "_state/deltas/")
+    assert published(lines) == []
+
+
+def test_an_hourly_delta_partition_fails_the_job(tmp_path):
+    path = write(tmp_path, "_state/deltas/" + H07, ['["device","d"]\t{}'])
+    with pytest.raises(ValueError, match="have no an hour"):
+        run_job(path)
+
+
+ALL_ROWS = RAW_INPUT_DAY_27 + LATE_INPUT + RAW_INPUT_DAY_28
+HOURS = [H13, H13, H00, H07]
+
+
+@settings(max_examples=8)
+@given(batches=st.lists(st.integers(0, 3), min_size=len(ALL_ROWS), max_size=len(ALL_ROWS)),
+       hours=st.lists(st.sampled_from(HOURS), min_size=len(ALL_ROWS), max_size=len(ALL_ROWS)))
+def test_merging_batch_by_batch_equals_rolling_up_at_once(tmp_path_factory, batches, hours):
+    root = tmp_path_factory.mktemp("batches")
+
+    def files(rows_of, tag):
+        by_hour = {}
+        for row, hour in rows_of:
+            by_hour.setdefault(hour, []).append(row)
+        return [added(root / tag, hour, rows) for hour, rows in sorted(by_hour.items())]
+
+    everything = list(zip(ALL_ROWS, hours))
+    at_once, _ = run_job(*files(everything, "once"))
+    warehouse = {}
+    for batch in sorted(set(batches)):
+        state = [write(root / ("state%d" % batch), partition, rows) for partition, rows in warehouse.items()]
+        lines, _ = run_job(*state, *files([e for e, b in zip(everything, batches) if b == batch], "b%d" % batch))
+        out = {}
+        for line in lines:
+            partition, row = line.split("\t", 1)
+            out.setdefault(partition, []).append(row)
+        warehouse.update(out)
+    assert sorted(p + "\t" + row for p, rows in warehouse.items() for row in rows) == at_once
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_output_does_not_depend_on_order_or_splits(tmp_path, seed):
-    rows = RAW_INPUT_DAY_27 + RAW_INPUT_DAY_28
-    random.Random(seed).shuffle(rows)
-    cuts = sorted(random.Random(seed).sample(range(1, len(rows)), 3))
-    chunks = [rows[a:b] for a, b in zip([0, *cuts], [*cuts, len(rows)])]
-    paths = [
-        write_part(tmp_path, f"2026-11-2{7 + i % 2}", f"{i:02d}", chunk)
-        for i, chunk in enumerate(chunks)
-    ]
+    first, _ = run_job(added(tmp_path / "one", H13, RAW_INPUT_DAY_27[:8]))
+    expected, _ = run_job(*stored(tmp_path / "w", first), added(tmp_path / "two", H13, RAW_INPUT_DAY_27[8:]))
+    rnd = random.Random(seed)
+    state = [line for line in first if line.startswith(("_state/", "member_events/"))]
+    rnd.shuffle(state)
+    rows = rnd.sample(RAW_INPUT_DAY_27[8:], 6)
+    paths = stored(tmp_path / "a", state[::2]) + [added(tmp_path, H13, rows[:2], name="part-00001")]
+    paths += stored(tmp_path / "b", state[1::2]) + [added(tmp_path, H13, rows[2:])]
+    lines, _ = run_job(*rnd.sample(paths, len(paths)))
+    assert lines == expected
 
-    lines, _ = run_job(*paths)
 
-    assert lines == sorted(EXPECTED_DAY_27 + EXPECTED_DAY_28)
+def test_empty_input_gives_no_rows(tmp_path):
+    lines, _ = run_job(added(tmp_path, H13, []))
+    assert lines == []
 
 
 def test_bad_rows_are_counted_not_fatal(tmp_path):
-    bad = [
+    bad_events = [
         "not\tan\tevent",
         # event_dt is not the day of event_time
         RAW_INPUT_DAY_28[0].replace("\t2026-11-28\t", "\t2026-11-27\t"),
         # points is not an integer
         RAW_INPUT_DAY_27[2].replace("\t12\t", "\ttwelve\t"),
     ]
-    path = write_part(tmp_path, "2026-11-28", "07", bad + RAW_INPUT_DAY_28[1:])
+    paths = [
+        added(tmp_path, H07, bad_events + RAW_INPUT_DAY_28[1:]),
+        write(tmp_path, "_changes/added/" + H13, ["x\t" + RAW_INPUT_DAY_27[0]]),
+        write(tmp_path, "events/" + H07, ["short"]),
+        write(tmp_path, "_state/daily/dt=2026-11-28", ["not a state line", '["device_daily"]\t{}']),
+        write(tmp_path, "_state/deltas/dt=2026-11-27", ['["device"\t{}']),
+        write(tmp_path, "member_events/dt=2026-11-28", ["m9\tshort"]),
+    ]
+    lines, counters = run_job("--recompute-delta", "2026-11-28", *paths)
+    assert published(lines) == [line for line in EXPECTED_DAY_28 if "beacon-1" in line or "\tm2\t" in line]
+    assert counters["roll_up_days"] == {
+        "events": 1, "bad__changes_added": 4, "bad_events": 1, "bad__state_daily": 2,
+        "bad__state_deltas": 1, "bad_member_events": 1,
+    }
 
-    lines, counters = run_job(path)
 
-    assert lines == [line for line in EXPECTED_DAY_28 if "beacon-1" in line or "\tm2\t" in line]
-    assert counters[0]["roll_up_days"] == {"events": 1, "bad_event": 3}
+@pytest.mark.parametrize("args, message", [
+    (["--recompute-day", day], "--recompute-day must be a date YYYY-MM-DD")
+    for day in ["2026-13-01", "2026-11-31", "20261127", "yesterday", ""]
+] + [
+    (["--recompute-delta", day], "--recompute-delta must be a date YYYY-MM-DD")
+    for day in ["2026-02-29", "events/dt=2026-11-27/hour=08", "dt=2026-11-27", "2026-11-27T08", ""]
+] + [
+    (["--recompute-hour", "events/dt=2026-11-27/hour=08"], "unrecognized arguments: --recompute-hour"),
+])
+def test_bad_options_fail_fast(args, message):
+    with pytest.raises(ValueError, match=message):
+        MRRollUpDays(args)
 
 
-@pytest.mark.parametrize("day", ["2026-13-01", "2026-11-31", "20261127", "yesterday", ""])
-def test_bad_event_day_fails_fast(day):
-    with pytest.raises(ValueError, match="--event-day must be a date YYYY-MM-DD"):
-        MRRollUpDays(["--event-day", day])
+def test_stored_partials_of_recomputed_days_are_not_read(tmp_path):
+    stored = ['["device_daily","beacon-1"]\t{"not":"read"}']
+    paths = [
+        write(tmp_path, "events/" + H07, RAW_INPUT_DAY_28),
+        write(tmp_path, "_state/daily/dt=2026-11-28", stored),
+        write(tmp_path, DELTA_28, ['["device","beacon-1"]\t{"not":"read"}']),
+    ]
+    lines, counters = run_job("--recompute-day", "2026-11-28", "--recompute-delta", "2026-11-28", *paths)
+    assert not any(name.startswith("bad_") for name in counters["roll_up_days"])
+    assert '"not"' not in "".join(lines)

@@ -1,4 +1,5 @@
-"""MRSummarizeEntities through the inline runner: literal daily rows in, summaries out."""
+"""MRSummarizeEntities through the inline runner: the previous snapshot's state and
+the landing day's summary delta in, device and member summaries and the new state out."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import random
 
 import pytest
 
-from mapreduce.mr_roll_up_days import MRRollUpDays
+from mapreduce import rollups, summaries
+from mapreduce.merges import state_line
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 
 
@@ -15,196 +17,159 @@ def tsv_lines(text):
     return [line.strip().replace("|", "\t") for line in text.strip().splitlines() if line.strip()]
 
 
-# DEVICE_DAILY_COLUMNS
-DEVICE_DAILY = {
-    "2026-11-27": tsv_lines(r"""
-phone-1|phone|m1|7|{"app_open":1,"checkin":1,"heartbeat":2,"purchase":2,"redeem":1}|2026-11-27T08:00:00.000Z|2026-11-27T12:00:00.000Z|2|{"EUR":500,"USD":1250}|17|10|64.0|64.0|3.1.1|ios-17.1|\N|\N|\N|\N|\N|\N|\N|\N|\N|1
-pos-1|pos|\N|2|{"purchase":2}|2026-11-27T09:00:00.000Z|2026-11-27T09:10:00.000Z|2|{"USD":1300}|13|0|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|2
-sensor-1|sensor|\N|3|{"reading":3}|2026-11-27T10:00:00.000Z|2026-11-27T12:00:00.000Z|0|{}|0|0|\N|\N|\N|\N|20.1|22.25|21.283|40.0|42.5|41.25|3|5|4.0|0
-phone-2|phone|m4|2|{"app_open":2}|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z|0|{}|0|0|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|2
-"""),
-    "2026-11-28": tsv_lines(r"""
-phone-1|phone|m1|1|{"app_open":1}|2026-11-28T07:00:00.000Z|2026-11-28T07:00:00.000Z|0|{}|0|0|\N|\N|3.2.0|ios-17.1|\N|\N|\N|\N|\N|\N|\N|\N|\N|1
-beacon-1|beacon|\N|1|{"checkin":1}|2026-11-28T07:30:00.000Z|2026-11-28T07:30:00.000Z|0|{}|0|0|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|1
-"""),
-}
-
-# MEMBER_DAILY_COLUMNS; m5's device has no device_daily row, so its type is unknown.
-MEMBER_DAILY = {
-    "2026-11-27": tsv_lines(r"""
-m1|3|{"EUR":500,"USD":1550}|20|10|1|1|2|2|1|{"phone-1":"2026-11-27T11:00:00.000Z","pos-1":"2026-11-27T09:10:00.000Z"}|2026-11-27T08:00:00.000Z|2026-11-27T11:00:00.000Z
-m2|1|{"USD":1000}|10|0|0|0|1|1|0|{"pos-1":"2026-11-27T09:00:00.000Z"}|2026-11-27T09:00:00.000Z|2026-11-27T09:00:00.000Z
-m3|0|{}|0|0|0|0|1|0|0|{"phone-2":"2026-11-27T13:00:00.000Z"}|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z
-m4|0|{}|0|0|0|0|1|0|0|{"phone-2":"2026-11-27T13:00:00.000Z"}|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z
-m5|1|{"USD":99}|1|0|0|0|1|1|0|{"ghost-1":"2026-11-27T15:00:00.000Z"}|2026-11-27T15:00:00.000Z|2026-11-27T15:00:00.000Z
-"""),
-    "2026-11-28": tsv_lines(r"""
-m1|0|{}|0|0|0|0|1|0|0|{"phone-1":"2026-11-28T07:00:00.000Z"}|2026-11-28T07:00:00.000Z|2026-11-28T07:00:00.000Z
-m2|0|{}|0|3|1|1|1|0|1|{"beacon-1":"2026-11-28T07:30:00.000Z"}|2026-11-28T07:30:00.000Z|2026-11-28T07:30:00.000Z
-"""),
-}
+# EVENT_COLUMNS, landed in hour 13 of the 27th; e7 is phone-2's owner (a tie on time, e7 > e6).
+EVENTS_27 = tsv_lines(r"""
+e1|phone-1|phone|app_open|m1|2026-11-27T08:00:00.000Z|2026-11-27|false|\N|\N|\N|\N|\N|\N|\N|\N|\N|3.1.0|ios-17|a
+e2|phone-1|phone|heartbeat|\N|2026-11-27T08:05:00.000Z|2026-11-27|false|\N|\N|\N|\N|\N|80.5|\N|\N|\N|3.1.1|ios-17.1|a
+e3|phone-1|phone|purchase|m1|2026-11-27T09:00:00.000Z|2026-11-27|false|mer-1|\N|1250|USD|12|\N|\N|\N|\N|\N|\N|a
+e4|pos-1|pos|purchase|m2|2026-11-27T09:00:00.000Z|2026-11-27|false|mer-1|\N|1000|USD|10|\N|\N|\N|\N|\N|\N|b
+e5|pos-1|pos|redeem|m1|2026-11-27T09:10:00.000Z|2026-11-27|false|mer-1|\N|\N|\N|3|\N|\N|\N|\N|\N|\N|b
+e6|phone-2|phone|app_open|m3|2026-11-27T13:00:00.000Z|2026-11-27|false|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|b
+e7|phone-2|phone|app_open|m4|2026-11-27T13:00:00.000Z|2026-11-27|false|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|\N|b
+""")
+# Landed in hours 07 and 08 of the 28th.
+EVENTS_28 = {"07": tsv_lines(r"""
+e8|phone-1|phone|app_open|m1|2026-11-28T07:00:00.000Z|2026-11-28|false|\N|\N|\N|\N|\N|\N|\N|\N|\N|3.2.0|ios-17.1|c
+e9|beacon-1|beacon|checkin|m2|2026-11-28T07:30:00.000Z|2026-11-28|false|\N|st-2|\N|\N|\N|\N|\N|\N|\N|\N|\N|c
+"""), "08": tsv_lines(r"""
+e10|pos-1|pos|purchase|m2|2026-11-28T06:00:00.000Z|2026-11-28|false|mer-1|\N|500|EUR|5|\N|\N|\N|\N|\N|\N|d
+""")}
 
 # partition|row, with --as-of 2026-11-28T09
-EXPECTED_OUTPUT = tsv_lines(r"""
-device_summary/dt=2026-11-28|phone-1|phone|m1|2026-11-27T08:00:00.000Z|2026-11-28T07:00:00.000Z|3.2.0|ios-17.1|64.0|8|2026-11-28T09:00:00.000Z
-device_summary/dt=2026-11-28|pos-1|pos|\N|2026-11-27T09:00:00.000Z|2026-11-27T09:10:00.000Z|\N|\N|\N|2|2026-11-28T09:00:00.000Z
-device_summary/dt=2026-11-28|sensor-1|sensor|\N|2026-11-27T10:00:00.000Z|2026-11-27T12:00:00.000Z|\N|\N|\N|3|2026-11-28T09:00:00.000Z
+EXPECTED_28 = tsv_lines(r"""
+device_summary/dt=2026-11-28|phone-1|phone|m1|2026-11-27T08:00:00.000Z|2026-11-28T07:00:00.000Z|3.2.0|ios-17.1|80.5|4|2026-11-28T09:00:00.000Z
+device_summary/dt=2026-11-28|pos-1|pos|\N|2026-11-27T09:00:00.000Z|2026-11-28T06:00:00.000Z|\N|\N|\N|3|2026-11-28T09:00:00.000Z
 device_summary/dt=2026-11-28|phone-2|phone|m4|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z|\N|\N|\N|2|2026-11-28T09:00:00.000Z
 device_summary/dt=2026-11-28|beacon-1|beacon|\N|2026-11-28T07:30:00.000Z|2026-11-28T07:30:00.000Z|\N|\N|\N|1|2026-11-28T09:00:00.000Z
-member_summary/dt=2026-11-28|m1|20|10|10|{"EUR":500,"USD":1550}|2026-11-27T08:00:00.000Z|2026-11-28T07:00:00.000Z|2|{"phone-1":{"device_type":"phone","last_seen":"2026-11-28T07:00:00.000Z"},"pos-1":{"device_type":"pos","last_seen":"2026-11-27T09:10:00.000Z"}}|2026-11-28T09:00:00.000Z
-member_summary/dt=2026-11-28|m2|10|3|7|{"USD":1000}|2026-11-27T09:00:00.000Z|2026-11-28T07:30:00.000Z|2|{"beacon-1":{"device_type":"beacon","last_seen":"2026-11-28T07:30:00.000Z"},"pos-1":{"device_type":"pos","last_seen":"2026-11-27T09:00:00.000Z"}}|2026-11-28T09:00:00.000Z
+member_summary/dt=2026-11-28|m1|12|3|9|{"USD":1250}|2026-11-27T08:00:00.000Z|2026-11-28T07:00:00.000Z|2|{"phone-1":{"device_type":"phone","last_seen":"2026-11-28T07:00:00.000Z"},"pos-1":{"device_type":"pos","last_seen":"2026-11-27T09:10:00.000Z"}}|2026-11-28T09:00:00.000Z
+member_summary/dt=2026-11-28|m2|15|0|15|{"EUR":500,"USD":1000}|2026-11-27T09:00:00.000Z|2026-11-28T07:30:00.000Z|2|{"beacon-1":{"device_type":"beacon","last_seen":"2026-11-28T07:30:00.000Z"},"pos-1":{"device_type":"pos","last_seen":"2026-11-28T06:00:00.000Z"}}|2026-11-28T09:00:00.000Z
 member_summary/dt=2026-11-28|m3|0|0|0|{}|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z|1|{"phone-2":{"device_type":"phone","last_seen":"2026-11-27T13:00:00.000Z"}}|2026-11-28T09:00:00.000Z
 member_summary/dt=2026-11-28|m4|0|0|0|{}|2026-11-27T13:00:00.000Z|2026-11-27T13:00:00.000Z|1|{"phone-2":{"device_type":"phone","last_seen":"2026-11-27T13:00:00.000Z"}}|2026-11-28T09:00:00.000Z
-member_summary/dt=2026-11-28|m5|1|0|1|{"USD":99}|2026-11-27T15:00:00.000Z|2026-11-27T15:00:00.000Z|1|{"ghost-1":{"device_type":null,"last_seen":"2026-11-27T15:00:00.000Z"}}|2026-11-28T09:00:00.000Z
 """)
+SUMMARIES = ("device_summary/", "member_summary/")
 
 
-def write_part(root, dataset, dt, lines, name="part-00000"):
-    """Write rows as one part file of <dataset>/dt=<dt>."""
-    folder = root / dataset / ("dt=" + dt)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
+def delta_lines(rows):
+    """The summary delta of some events rows, as _state/deltas lines (what the rollup job writes)."""
+    by_key = {}
+    for row in rows:
+        for key, partial in summaries.event_partials(rollups.parse_event(row)):
+            by_key.setdefault(tuple(key), []).append(partial)
+    return [state_line(list(key), summaries.merge_partials(key[0], partials)) for key, partials in sorted(by_key.items())]
+
+
+def write(root, partition, lines, name="part-00000"):
+    """Write lines as one part file of ``partition``; its path."""
+    path = root / partition / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return str(path)
 
 
-def write_daily(root):
-    """Every literal daily row, one part file per partition; the part file paths."""
-    return [
-        write_part(root, dataset, dt, lines)
-        for dataset, by_dt in (("device_daily", DEVICE_DAILY), ("member_daily", MEMBER_DAILY))
-        for dt, lines in by_dt.items()
-    ]
+def deltas(root, day, rows, name="part-00000"):
+    """The summary delta of landing day ``day`` holding ``rows``, as one part file; its path."""
+    return write(root, "_state/deltas/dt=%s" % day, delta_lines(rows), name)
 
 
-def run_job(job_class, *args):
-    """Run a job inline; (sorted 'partition<TAB>row' lines, counters)."""
-    job = job_class(["-r", "inline", "--no-conf", *args])
+def deltas_28(root):
+    """The 28th's delta: the events of both its hours, one line a key."""
+    return [deltas(root, "2026-11-28", EVENTS_28["07"] + EVENTS_28["08"])]
+
+
+def run_job(*args):
+    """Run the job inline; (sorted 'partition<TAB>row' lines, counters)."""
+    job = MRSummarizeEntities(["-r", "inline", "--no-conf", *map(str, args)])
     with job.make_runner() as runner:
         runner.run()
-        lines = sorted(
-            key + "\t" + value.removesuffix("\n")
-            for key, value in job.parse_output(runner.cat_output())
-        )
-        return lines, runner.counters()
+        lines = sorted(key + "\t" + value.removesuffix("\n") for key, value in job.parse_output(runner.cat_output()))
+        counters = {}
+        for step in runner.counters():
+            for group, names in step.items():
+                counters.setdefault(group, {}).update(names)
+        return lines, counters
 
 
-def test_summarizes_devices_and_members(tmp_path):
-    lines, _ = run_job(MRSummarizeEntities, "--as-of", "2026-11-28T09", *write_daily(tmp_path))
-    assert lines == sorted(EXPECTED_OUTPUT)
+def snapshot(root, as_of, *paths):
+    """Run the job on ``paths``; (its summary lines, the path of the state it wrote)."""
+    lines, _ = run_job("--as-of", as_of, *paths)
+    state = [line.split("\t", 1) for line in lines if line.startswith("_state/snapshot/")]
+    assert state and len({partition for partition, _ in state}) == 1
+    path = write(root, state[0][0], [row for _, row in state])
+    return [line for line in lines if line.startswith(SUMMARIES)], path
 
 
-def test_reads_dataset_folders(tmp_path):
-    write_daily(tmp_path)
-    lines, _ = run_job(
-        MRSummarizeEntities, "--as-of", "2026-11-28T09",
-        str(tmp_path / "device_daily"), str(tmp_path / "member_daily"),
-    )
-    assert lines == sorted(EXPECTED_OUTPUT)
+def test_previous_state_plus_the_days_delta(tmp_path):
+    _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
+    assert state_27.endswith("_state/snapshot/dt=2026-11-27/part-00000")
+    lines, counters = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path))
+    assert [line for line in lines if line.startswith(SUMMARIES)] == sorted(EXPECTED_28)
+    # one state line per device and per member
+    assert len([line for line in lines if line.startswith("_state/snapshot/dt=2026-11-28\t")]) == 8
+    assert counters["rows"] == {"device_summary": 4, "member_summary": 4, "_state/snapshot": 8}
+
+
+def test_previous_state_plus_deltas_equals_every_delta_at_once(tmp_path):
+    _, state_27 = snapshot(tmp_path / "a", "2026-11-27T23", deltas(tmp_path / "a", "2026-11-27", EVENTS_27))
+    stepwise, _ = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path / "a"))
+    at_once, _ = run_job("--as-of", "2026-11-28T09", deltas(tmp_path / "b", "2026-11-27", EVENTS_27),
+                         *deltas_28(tmp_path / "b"))
+    assert stepwise == at_once
+
+
+def test_the_state_round_trips(tmp_path):
+    rows_28, state_28 = snapshot(tmp_path, "2026-11-28T09", *deltas_28(tmp_path),
+                                 deltas(tmp_path, "2026-11-27", EVENTS_27))
+    rows_29, state_29 = snapshot(tmp_path, "2026-11-29T09", state_28)
+    assert rows_29 == [line.replace("dt=2026-11-28", "dt=2026-11-29").replace(
+        "2026-11-28T09:00:00.000Z", "2026-11-29T09:00:00.000Z") for line in rows_28]
+    assert open(state_29).read() == open(state_28).read()
 
 
 def test_snapshot_dt_names_the_partition(tmp_path):
-    lines, _ = run_job(
-        MRSummarizeEntities, "--as-of", "2026-11-28T23", "--snapshot-dt", "2026-11-29",
-        *write_daily(tmp_path),
-    )
-    expected = [
-        line.replace("/dt=2026-11-28\t", "/dt=2026-11-29\t").replace(
-            "\t2026-11-28T09:00:00.000Z", "\t2026-11-28T23:00:00.000Z")
-        for line in EXPECTED_OUTPUT
-    ]
-    assert lines == sorted(expected)
-
-
-def test_empty_input_gives_no_rows(tmp_path):
-    paths = [
-        write_part(tmp_path, "device_daily", "2026-11-27", []),
-        write_part(tmp_path, "member_daily", "2026-11-27", []),
-    ]
-    lines, _ = run_job(MRSummarizeEntities, "--as-of", "2026-11-28T09", *paths)
-    assert lines == []
+    lines, _ = run_job("--as-of", "2026-11-28T23", "--snapshot-dt", "2026-11-29", *deltas_28(tmp_path))
+    assert {line.split("\t", 1)[0] for line in lines} == {
+        "device_summary/dt=2026-11-29", "member_summary/dt=2026-11-29", "_state/snapshot/dt=2026-11-29"}
+    assert all(line.endswith("\t2026-11-28T23:00:00.000Z") for line in lines if line.startswith(SUMMARIES))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_output_does_not_depend_on_order_or_splits(tmp_path, seed):
+    _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
+    expected, _ = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path / "one"))
     rnd = random.Random(seed)
-    paths = []
-    for dataset, by_dt in (("member_daily", MEMBER_DAILY), ("device_daily", DEVICE_DAILY)):
-        for dt, lines in by_dt.items():
-            lines = list(lines)
-            rnd.shuffle(lines)
-            cut = rnd.randint(0, len(lines))
-            paths.append(write_part(tmp_path, dataset, dt, lines[:cut], "part-00001"))
-            paths.append(write_part(tmp_path, dataset, dt, lines[cut:], "part-00000"))
-    rnd.shuffle(paths)
-
-    lines, _ = run_job(MRSummarizeEntities, "--as-of", "2026-11-28T09", *paths)
-
-    assert lines == sorted(EXPECTED_OUTPUT)
+    state = open(state_27).read().splitlines()
+    rnd.shuffle(state)
+    rows = rnd.sample(EVENTS_28["07"] + EVENTS_28["08"], 3)
+    # the same events' delta split over part files, their keys not merged across them
+    paths = [write(tmp_path / "split", "_state/snapshot/dt=2026-11-27", state[:3], "part-00001"),
+             write(tmp_path / "split", "_state/snapshot/dt=2026-11-27", state[3:]),
+             deltas(tmp_path / "split", "2026-11-28", rows[:1]),
+             deltas(tmp_path / "split", "2026-11-28", rows[1:], "part-00001")]
+    lines, _ = run_job("--as-of", "2026-11-28T09", *rnd.sample(paths, len(paths)))
+    assert lines == expected
 
 
-def test_bad_rows_are_counted_not_fatal(tmp_path):
-    paths = [
-        write_part(tmp_path, "device_daily", "2026-11-27",
-                   ["short\trow", DEVICE_DAILY["2026-11-27"][1]]),
-        write_part(tmp_path, "member_daily", "2026-11-27",
-                   [MEMBER_DAILY["2026-11-27"][1].replace('{"USD":1000}', "[1]")]),
-    ]
-
-    lines, counters = run_job(MRSummarizeEntities, "--as-of", "2026-11-28T09", *paths)
-
-    assert lines == [line for line in EXPECTED_OUTPUT if "\tpos-1\t" in line]
-    assert counters[0]["summarize_entities"] == {"bad_device_daily": 1, "bad_member_daily": 1}
+def test_empty_input_gives_no_rows(tmp_path):
+    lines, _ = run_job("--as-of", "2026-11-28T09", write(tmp_path, "_state/deltas/dt=2026-11-28", []))
+    assert lines == []
 
 
-def test_input_outside_the_daily_datasets_fails(tmp_path):
-    path = write_part(tmp_path, "events", "2026-11-27", MEMBER_DAILY["2026-11-27"])
-    with pytest.raises(ValueError, match="not under device_daily"):
-        run_job(MRSummarizeEntities, "--as-of", "2026-11-28T09", path)
+def test_bad_state_lines_are_counted_not_fatal(tmp_path):
+    bad = ["not a state line", '["device"]\t{}', '["bogus","x"]\t{}', '["device","d"]\tnot json', '[]\t{}']
+    path = write(tmp_path, "_state/deltas/dt=2026-11-28", bad + delta_lines(EVENTS_28["08"]))
+    lines, counters = run_job("--as-of", "2026-11-28T09", path)
+    assert counters["summarize_entities"] == {"bad_state": len(bad)}
+    assert [line for line in lines if line.startswith("device_summary/")] == [
+        "device_summary/dt=2026-11-28\tpos-1\tpos\t\\N\t2026-11-28T06:00:00.000Z\t2026-11-28T06:00:00.000Z"
+        "\t\\N\t\\N\t\\N\t1\t2026-11-28T09:00:00.000Z"]
 
 
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        ([], "--as-of is required"),
-        (["--as-of", "2026-11-28"], "--as-of must be a landing hour"),
-        (["--as-of", "2026-11-28T24"], "--as-of must be a landing hour"),
-        (["--as-of", "2026-11-28T09", "--snapshot-dt", "28.11.2026"], "--snapshot-dt must be"),
-    ],
-)
+@pytest.mark.parametrize("args, message", [
+    ([], "--as-of is required"),
+    (["--as-of", "2026-11-28"], "--as-of must be a landing hour"),
+    (["--as-of", "2026-11-28T24"], "--as-of must be a landing hour"),
+    (["--as-of", "2026-11-28T09", "--snapshot-dt", "28.11.2026"], "--snapshot-dt must be"),
+])
 def test_bad_options_fail_fast(args, message):
     with pytest.raises(ValueError, match=message):
         MRSummarizeEntities(args)
-
-
-# EVENT_COLUMNS, for the end-to-end test
-EVENTS = tsv_lines(r"""
-e1|phone-7|phone|purchase|m7|2026-11-26T10:00:00.000Z|2026-11-26|false|mer-1|\N|400|USD|4|\N|\N|\N|\N|2.0|android-14|a.jsonl
-e2|pos-7|pos|redeem|m7|2026-11-27T10:00:00.000Z|2026-11-27|false|mer-1|\N|\N|\N|3|\N|\N|\N|\N|\N|\N|a.jsonl
-e3|phone-7|phone|heartbeat|\N|2026-11-27T11:00:00.000Z|2026-11-27|true|\N|\N|\N|\N|\N|55.5|\N|\N|\N|\N|\N|b.jsonl
-""")
-
-
-def test_summarizes_what_the_rollup_job_writes(tmp_path):
-    events = tmp_path / "events" / "dt=2026-11-27" / "hour=12" / "part-00000"
-    events.parent.mkdir(parents=True)
-    events.write_text("".join(line + "\n" for line in EVENTS), encoding="utf-8")
-    rolled, _ = run_job(MRRollUpDays, str(events))
-    by_partition = {}
-    for line in rolled:
-        partition, row = line.split("\t", 1)
-        by_partition.setdefault(partition, []).append(row)
-    warehouse = tmp_path / "warehouse"
-    paths = [
-        write_part(warehouse, *partition.split("/dt="), rows)
-        for partition, rows in by_partition.items()
-        if not partition.startswith("member_events/")
-    ]
-
-    lines, _ = run_job(MRSummarizeEntities, "--as-of", "2026-11-27T12", *paths)
-
-    assert lines == sorted(tsv_lines(r"""
-device_summary/dt=2026-11-27|phone-7|phone|m7|2026-11-26T10:00:00.000Z|2026-11-27T11:00:00.000Z|2.0|android-14|55.5|2|2026-11-27T12:00:00.000Z
-device_summary/dt=2026-11-27|pos-7|pos|\N|2026-11-27T10:00:00.000Z|2026-11-27T10:00:00.000Z|\N|\N|\N|1|2026-11-27T12:00:00.000Z
-member_summary/dt=2026-11-27|m7|4|3|1|{"USD":400}|2026-11-26T10:00:00.000Z|2026-11-27T10:00:00.000Z|2|{"phone-7":{"device_type":"phone","last_seen":"2026-11-26T10:00:00.000Z"},"pos-7":{"device_type":"pos","last_seen":"2026-11-27T10:00:00.000Z"}}|2026-11-27T12:00:00.000Z
-"""))

@@ -1,4 +1,5 @@
-"""Tests for MRValidateEvents, run through mrjob's inline runner on literal files."""
+"""MRValidateEvents through mrjob's inline runner on literal files: validation,
+quarantine, and who owns each event id given the id index (``_state/ids``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import gzip
 
 import pytest
 
-from mapreduce import tsv
+from mapreduce import ownership, tsv
+from mapreduce.device_log import landing_hour_from_path
 from mapreduce.mr_validate_events import MRValidateEvents, path_key
 from mapreduce.records import QUARANTINE_COLUMNS
+from warehouse import layout
 
 N = "\\N"
+DAY = "2026-11-27"
 EVENTS_08 = "events/dt=2026-11-27/hour=08"
 EVENTS_09 = "events/dt=2026-11-27/hour=09"
 QUARANTINE_08 = "quarantine/dt=2026-11-27/hour=08"
@@ -33,201 +37,142 @@ RAW_INPUT = (
 )
 
 
+def event_rows(src: str) -> list[str]:
+    """The events rows of RAW_INPUT landed at ``src``."""
+    return [
+        "\t".join(["e-1", "dev:1", "phone", "purchase", "m-1", "2026-11-27T08:15:00.123Z", "2026-11-27",
+                   "false", "shop-9", N, "1250", "USD", "12", N, N, N, N, N, N, src]),
+        "\t".join(["e-2", "pos-7", "pos", "heartbeat", N, "2026-11-26T23:33:20.000Z", "2026-11-26",
+                   "true", N, N, N, N, N, "55.0", N, N, N, N, N, src]),
+    ]
+
+
 def expected_output(src: str) -> list[str]:
-    """EXPECTED_OUTPUT for RAW_INPUT landed at ``src``."""
+    """EXPECTED_OUTPUT for RAW_INPUT landed at ``src``, a new hour."""
+    rows = event_rows(src)
     return sorted(
-        [
-            "\t".join([
-                EVENTS_08, "e-1", "dev:1", "phone", "purchase", "m-1",
-                "2026-11-27T08:15:00.123Z", "2026-11-27", "false", "shop-9", N,
-                "1250", "USD", "12", N, N, N, N, N, N, src,
-            ]),
-            "\t".join([
-                EVENTS_08, "e-2", "pos-7", "pos", "heartbeat", N,
-                "2026-11-26T23:33:20.000Z", "2026-11-26", "true", N, N,
-                N, N, N, "55.0", N, N, N, N, N, src,
-            ]),
-            "\t".join([
-                QUARANTINE_08, "missing_field", "event_id is required", src,
-                '{"device_id":"pos-7","device_type":"pos","event_type":"app_open","ts":1795736000000}',
-                "eyJkZXZpY2VfaWQiOiJwb3MtNyIsImRldmljZV90eXBlIjoicG9zIiwiZXZlbnRfdHlwZSI6ImFwcF9vcGVuIiwidHMiOjE3OTU3MzYwMDAwMDB9",
-            ]),
-            "\t".join([
-                QUARANTINE_08, "bad_value", "device_type must be one of phone, pos, beacon, sensor", src,
-                '{"event_id":"e-4","device_id":"pos-7","device_type":"tablet","event_type":"app_open","ts":1795736000000}',
-                "eyJldmVudF9pZCI6ImUtNCIsImRldmljZV9pZCI6InBvcy03IiwiZGV2aWNlX3R5cGUiOiJ0YWJsZXQiLCJldmVudF90eXBlIjoiYXBwX29wZW4iLCJ0cyI6MTc5NTczNjAwMDAwMH0=",
-            ]),
-            "\t".join([
-                QUARANTINE_08, "bad_timestamp", "ts is neither ISO 8601 with an offset nor epoch ms", src,
-                '{"event_id":"e-5","device_id":"pos-7","device_type":"pos","event_type":"app_open","ts":"2026-11-27T08:15:00"}',
-                "eyJldmVudF9pZCI6ImUtNSIsImRldmljZV9pZCI6InBvcy03IiwiZGV2aWNlX3R5cGUiOiJwb3MiLCJldmVudF90eXBlIjoiYXBwX29wZW4iLCJ0cyI6IjIwMjYtMTEtMjdUMDg6MTU6MDAifQ==",
-            ]),
-            "\t".join([
-                QUARANTINE_08, "malformed", "invalid JSON: Expecting value: line 1 column 1 (char 0)",
-                src, "not json", "bm90IGpzb24=",
-            ]),
-        ]
+        [EVENTS_08 + "\t" + row for row in rows]
+        + [ids_line("_state/ids/dt=2026-11-27/hour=08", row) for row in rows]
+        + ["_changes/added/dt=2026-11-27/hour=08\tn\t" + row for row in rows]
+        + ["\t".join([QUARANTINE_08, reason, detail, src, raw, base64.b64encode(raw.encode()).decode()])
+           for reason, detail, raw in QUARANTINED]
     )
 
 
-def write(root, name: str, data: bytes):
-    """Write ``data`` to ``root/name`` (parents created) and return the path."""
+QUARANTINED = [
+    ("missing_field", "event_id is required",
+     '{"device_id":"pos-7","device_type":"pos","event_type":"app_open","ts":1795736000000}'),
+    ("bad_value", "device_type must be one of phone, pos, beacon, sensor",
+     '{"event_id":"e-4","device_id":"pos-7","device_type":"tablet","event_type":"app_open","ts":1795736000000}'),
+    ("bad_timestamp", "ts is neither ISO 8601 with an offset nor epoch ms",
+     '{"event_id":"e-5","device_id":"pos-7","device_type":"pos","event_type":"app_open","ts":"2026-11-27T08:15:00"}'),
+    ("malformed", "invalid JSON: Expecting value: line 1 column 1 (char 0)", "not json"),
+]
+
+
+def ids_line(partition: str, row: str) -> str:
+    """An id-index line (with its partition) for the events row ``row``."""
+    return "%s\t%s\t%s\t%s" % (partition, row.split("\t", 1)[0], ownership.event_day(row), ownership.digest(row))
+
+
+def write(root, name: str, data: bytes, append=False):
+    """Write ``data`` to ``root/name`` (parents created, gzipped if .gz) and return the path."""
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    if name.endswith(".gz"):
-        data = gzip.compress(data)
-    path.write_bytes(data)
+    with path.open("ab" if append else "wb") as handle:
+        handle.write(gzip.compress(data) if name.endswith(".gz") else data)
     return path
 
 
-def run_job(*paths, prior_events=None):
-    """Run the job inline on ``paths``; return (sorted output lines, counters)."""
-    extra = ["--prior-events", str(prior_events)] if prior_events else []
-    job = MRValidateEvents(["-r", "inline", "--no-conf", *extra, *map(str, paths)])
+def landed(root, hour, data, name="a.jsonl", day=DAY):
+    """A raw landing file of hour ``hour`` of ``day``."""
+    return write(root, "landing/dt=%s/hour=%s/%s" % (day, hour, name), data)
+
+
+def write_index(root, lines):
+    """Write a run's _state/ids output lines into root/_state/ids; every index file there."""
+    for line in of(lines, "_state/ids"):
+        partition, entry = line.split("\t", 1)
+        write(root, partition + "/part-00000", entry.encode() + b"\n", append=True)
+    return [str(path) for path in sorted((root / "_state" / "ids").rglob("part-*"))]
+
+
+def run_job(*paths, ids_root=None, run_hours=None):
+    """Run the job inline; (sorted output lines, non-zero counters but rows).
+
+    ``run_hours`` defaults to the landing hours of the raw inputs.
+    """
+    ids_key = ids_root and path_key(str(ids_root)).rstrip("/") + "/"
+    if run_hours is None:
+        raw = [path for path in map(str, paths) if not (ids_key and path.startswith(ids_key))]
+        run_hours = sorted({layout.partition("events", *landing_hour_from_path(path)).path for path in raw})
+    args = ["--ids-root", str(ids_root)] if ids_root else []
+    args += [arg for hour in run_hours for arg in ("--run-hour", hour)]
+    job = MRValidateEvents(["-r", "inline", "--no-conf", *args, *map(str, paths)])
     with job.make_runner() as runner:
         runner.run()
         # RawProtocol.read leaves the line's "\n" on the value
-        lines = sorted(
-            "%s\t%s" % (key, value.rstrip("\n"))
-            for key, value in job.parse_output(runner.cat_output())
-        )
-        counters = runner.counters()[0]
-    # What the driver reads besides the outcomes: rows written per dataset and
-    # events kept per event day. They must agree with the outcomes.
-    rows = counters.pop("rows", {})
-    event_days = counters.pop("event_days", {})
-    assert rows.get("events", 0) == sum(event_days.values()) == counters.get("lines", {}).get("valid", 0)
-    assert rows.get("quarantine", 0) == sum(counters.get("rejected", {}).values())
+        lines = sorted("%s\t%s" % (key, value.rstrip("\n")) for key, value in job.parse_output(runner.cat_output()))
+        counters = {group: {name: n for name, n in names.items() if n}
+                    for group, names in runner.counters()[0].items()}
+    # What the driver reads besides the outcomes must agree with them.
+    rows, owners = counters.pop("rows", {}), counters.get("ownership", {})
+    read, valid, duplicate = (counters.get("lines", {}).get(name, 0) for name in ("read", "valid", "duplicate"))
+    rejected = sum(counters.get("rejected", {}).values())
+    assert read == valid + duplicate + rejected
+    assert rows.get("events", 0) == rows.get("_state/ids", 0) == valid
+    assert rows.get("quarantine", 0) == rejected
+    # Added rows: every new and replaced id, and every id moved across landing
+    # days; lost_days counts those moves, the replaced ids and the vanished ones.
+    lost = sum(counters.get("lost_days", {}).values())
+    assert rows.get("_changes/added", 0) == owners.get("new", 0) + lost - owners.get("vanished", 0)
+    assert lost >= owners.get("replaced", 0) + owners.get("vanished", 0)
+    assert sum(counters.get("event_days", {}).values()) == owners.get("new", 0)
     return lines, counters
 
 
 def src(path) -> str:
     """What source_file records: the name relative to the landing root."""
-    text = str(path)
-    return text[text.rindex("/dt=") + 1:]
+    return str(path)[str(path).rindex("/dt=") + 1:]
 
 
 def event(event_id, ts="2026-11-27T08:15:00.123Z", battery=50) -> bytes:
-    return (
-        b'{"event_id":"%s","device_id":"d-1","device_type":"phone","event_type":"heartbeat",'
-        b'"ts":"%s","attrs":{"battery_pct":%d}}\n' % (event_id.encode(), ts.encode(), battery)
-    )
+    """A raw heartbeat line."""
+    return (b'{"event_id":"%s","device_id":"d-1","device_type":"phone","event_type":"heartbeat",'
+            b'"ts":"%s","attrs":{"battery_pct":%d}}\n' % (event_id.encode(), ts.encode(), battery))
 
 
-def events_out(lines):
-    return [line for line in lines if line.startswith("events/")]
+def of(lines, dataset):
+    """The rows of ``dataset``'s partitions, with their partition."""
+    return [line for line in lines if line.startswith(dataset + "/")]
 
 
-def assert_invariant(counters):
-    lines = counters.get("lines", {})
-    rejected = sum(counters.get("rejected", {}).values())
-    assert lines.get("read", 0) == lines.get("valid", 0) + lines.get("duplicate", 0) + rejected
+# --- validation --------------------------------------------------------------
 
-
-def test_valid_rejected_and_blank_lines(tmp_path):
-    path = write(tmp_path, "landing/dt=2026-11-27/hour=08/a.jsonl", RAW_INPUT)
+@pytest.mark.parametrize("name", ["a.jsonl", "a.jsonl.gz"])
+def test_valid_rejected_and_blank_lines(tmp_path, name):
+    path = landed(tmp_path, "08", RAW_INPUT, name)
     lines, counters = run_job(path)
     assert lines == expected_output(src(path))
     assert counters == {
-        "lines": {"read": 6, "valid": 2},
-        "rejected": {"missing_field": 1, "bad_value": 1, "bad_timestamp": 1, "malformed": 1},
-    }
-    assert_invariant(counters)
-
-
-def test_gzip_input(tmp_path):
-    path = write(tmp_path, "landing/dt=2026-11-27/hour=08/a.jsonl.gz", RAW_INPUT)
-    lines, counters = run_job(path)
-    assert lines == expected_output(src(path))
-    assert counters["lines"] == {"read": 6, "valid": 2}
+        "lines": {"read": 6, "valid": 2}, "ownership": {"new": 2}, "event_days": {"2026-11-26": 1, DAY: 1},
+        "rejected": {"missing_field": 1, "bad_value": 1, "bad_timestamp": 1, "malformed": 1}}
 
 
 def test_empty_input(tmp_path):
-    path = write(tmp_path, "landing/dt=2026-11-27/hour=08/empty.jsonl", b"")
-    blank = write(tmp_path, "landing/dt=2026-11-27/hour=08/blank.jsonl", b"\n \n\r\n")
-    lines, counters = run_job(path, blank)
-    assert lines == []
-    assert counters.get("lines", {}).get("read", 0) == 0
-
-
-def test_duplicates_within_a_run_keep_the_smallest_copy(tmp_path):
-    a = write(
-        tmp_path,
-        "landing/dt=2026-11-27/hour=08/a.jsonl",
-        event("dup", battery=70) + event("dup", battery=30) + event("solo") + event("dup", battery=30),
-    )
-    b = write(tmp_path, "landing/dt=2026-11-27/hour=08/b.jsonl", event("dup", battery=10))
-    for order in ((a, b), (b, a)):
-        lines, counters = run_job(*order)
-        assert counters["lines"] == {"read": 5, "valid": 2, "duplicate": 3}
-        assert_invariant(counters)
-        dup = [line for line in lines if "\tdup\t" in line]
-        # a.jsonl sorts before b.jsonl; within a.jsonl the smaller row (30.0) wins
-        assert len(dup) == 1
-        assert "\t30.0\t" in dup[0] and dup[0].endswith(src(a))
-
-
-def test_duplicates_across_landing_hours_keep_the_earliest_hour(tmp_path):
-    h08 = write(tmp_path, "landing/dt=2026-11-27/hour=08/z.jsonl", event("dup", battery=90))
-    h09 = write(tmp_path, "landing/dt=2026-11-27/hour=09/a.jsonl", event("dup") + event("new"))
-    lines, counters = run_job(h09, h08)
-    assert counters["lines"] == {"read": 3, "valid": 2, "duplicate": 1}
-    out = events_out(lines)
-    assert len(out) == 2
-    assert out[0].startswith(EVENTS_08 + "\tdup\t") and out[0].endswith(src(h08))
-    assert out[1].startswith(EVENTS_09 + "\tnew\t")
-
-
-def test_copies_of_a_previously_accepted_event_are_duplicates(tmp_path):
-    prior_row = tsv.encode_row(
-        ["dup", "d-1", "phone", "heartbeat", None, "2026-11-27T07:15:00.123Z", "2026-11-27",
-         False, None, None, None, None, None, 50.0, None, None, None, None, None, "old.jsonl"]
-    )
-    prior = write(
-        tmp_path,
-        "warehouse/events/dt=2026-11-27/hour=07/part-00000",
-        (prior_row + "\n\n" + prior_row.replace("dup", "gone", 1) + "\n").encode(),
-    )
-    new = write(
-        tmp_path,
-        "landing/dt=2026-11-27/hour=08/a.jsonl",
-        event("dup") + event("dup", battery=1) + event("fresh") + b"{}\n",
-    )
-    lines, counters = run_job(prior, new, prior_events=tmp_path / "warehouse" / "events")
-    assert counters["lines"] == {"read": 4, "valid": 1, "duplicate": 2}
-    assert counters["rejected"] == {"missing_field": 1}
-    assert_invariant(counters)
-    out = events_out(lines)
-    assert len(out) == 1 and out[0].startswith(EVENTS_08 + "\tfresh\t")
-
-
-def test_invalid_copy_is_rejected_not_duplicate(tmp_path):
-    bad_copy = event("dup", ts="2020-01-01T00:00:00Z")
-    path = write(tmp_path, "landing/dt=2026-11-27/hour=08/a.jsonl", event("dup") + bad_copy)
-    lines, counters = run_job(path)
-    assert counters == {"lines": {"read": 2, "valid": 1}, "rejected": {"bad_timestamp": 1}}
-    assert len(events_out(lines)) == 1
+    lines, counters = run_job(landed(tmp_path, "08", b"", "empty.jsonl"), landed(tmp_path, "08", b"\n \n\r\n"))
+    assert (lines, counters) == ([], {})
 
 
 def test_invalid_utf8_and_oversize_lines_are_quarantined_verbatim(tmp_path):
     bad_utf8 = b'{"event_id":"caf\xe9\xff","device_id":"d"}'
     oversize = b'{"event_id":"big","pad":"' + b"\xc3\xa9" * 40000 + b'"}'
-    path = write(
-        tmp_path,
-        "landing/dt=2026-11-27/hour=08/a.jsonl",
-        bad_utf8 + b"\n" + oversize + b"\r\n" + event("ok"),
-    )
+    path = landed(tmp_path, "08", bad_utf8 + b"\n" + oversize + b"\r\n" + event("ok"))
     lines, counters = run_job(path)
-    assert counters == {
-        "lines": {"read": 3, "valid": 1},
-        "rejected": {"malformed": 1, "oversize": 1},
-    }
-    quarantined = {}
-    for line in lines:
-        dataset, row = line.split("\t", 1)
-        if dataset == QUARANTINE_08:
-            record = tsv.decode_record(row, QUARANTINE_COLUMNS)
-            quarantined[record["reason"]] = record
+    assert counters["lines"] == {"read": 3, "valid": 1}
+    assert counters["rejected"] == {"malformed": 1, "oversize": 1}
+    records = (tsv.decode_record(line.split("\t", 1)[1], QUARANTINE_COLUMNS) for line in of(lines, "quarantine"))
+    quarantined = {record["reason"]: record for record in records}
     assert base64.b64decode(quarantined["malformed"]["raw_base64"]) == bad_utf8
     assert quarantined["malformed"]["raw_line"] == '{"event_id":"caf\ufffd\ufffd","device_id":"d"}'
     assert base64.b64decode(quarantined["oversize"]["raw_base64"]) == oversize
@@ -236,33 +181,189 @@ def test_invalid_utf8_and_oversize_lines_are_quarantined_verbatim(tmp_path):
 
 
 def test_accounting_invariant_on_mixed_input(tmp_path):
-    a = write(tmp_path, "landing/dt=2026-11-27/hour=08/a.jsonl", RAW_INPUT + event("e-1") + event("x"))
+    a = landed(tmp_path, "08", RAW_INPUT + event("e-1") + event("x"))
     b = write(tmp_path, "landing/dt=2026-11-27/hour=09/b.jsonl.gz", RAW_INPUT + b"[]\n" + event("x"))
-    _, counters = run_job(a, b)
-    assert counters["lines"]["read"] == 6 + 2 + 6 + 2
-    assert_invariant(counters)
+    _, counters = run_job(a, b)  # run_job checks the invariant
+    assert counters["lines"] == {"read": 16, "valid": 3, "duplicate": 4}
 
 
 def test_input_outside_the_landing_layout_fails_the_job(tmp_path):
     path = write(tmp_path, "somewhere/a.jsonl", event("x"))
     with pytest.raises(ValueError, match="dt=YYYY-MM-DD/hour=HH"):
-        run_job(path)
+        run_job(path, run_hours=[EVENTS_08])
 
 
-def test_raw_files_whose_path_looks_like_the_events_dataset_are_raw(tmp_path):
-    raw = write(tmp_path, "data/events/dt=2026-11-27/hour=08/a.jsonl", event("e-1") + event("e-2"))
-    lines, counters = run_job(raw, prior_events=tmp_path / "warehouse" / "events")
-    assert counters["lines"] == {"read": 2, "valid": 2}
-    lines, counters = run_job(raw)
-    assert counters["lines"] == {"read": 2, "valid": 2}
+# --- copies within a run -----------------------------------------------------
+
+def test_duplicates_within_a_run_keep_the_smallest_copy(tmp_path):
+    a = landed(tmp_path, "08",
+               event("dup", battery=70) + event("dup", battery=30) + event("solo") + event("dup", battery=30))
+    b = landed(tmp_path, "08", event("dup", battery=10), "b.jsonl")
+    for order in ((a, b), (b, a)):
+        lines, counters = run_job(*order)
+        assert counters["lines"] == {"read": 5, "valid": 2, "duplicate": 3}
+        dup = [line for line in lines if "\tdup\t" in line]
+        # a.jsonl sorts before b.jsonl; within a.jsonl the smaller row (30.0) wins
+        assert [line.split("\t", 1)[0] for line in dup] == [
+            "_changes/added/dt=2026-11-27/hour=08", "_state/ids/dt=2026-11-27/hour=08", EVENTS_08]
+        assert all("\t30.0\t" in line and line.endswith(src(a)) for line in dup if "/ids/" not in line)
+
+
+def test_duplicates_across_landing_hours_keep_the_earliest_hour(tmp_path):
+    h08 = landed(tmp_path, "08", event("dup", battery=90), "z.jsonl")
+    h09 = landed(tmp_path, "09", event("dup") + event("new"))
+    lines, counters = run_job(h09, h08)
+    assert counters["lines"] == {"read": 3, "valid": 2, "duplicate": 1}
+    dup, new = of(lines, "events")
+    assert dup.startswith(EVENTS_08 + "\tdup\t") and dup.endswith(src(h08))
+    assert new.startswith(EVENTS_09 + "\tnew\t")
+
+
+def test_invalid_copy_is_rejected_not_duplicate(tmp_path):
+    path = landed(tmp_path, "08", event("dup") + event("dup", ts="2020-01-01T00:00:00Z"))
+    lines, counters = run_job(path)
+    assert counters["lines"] == {"read": 2, "valid": 1}
+    assert counters["rejected"] == {"bad_timestamp": 1}
+    assert len(of(lines, "events")) == 1
+
+
+# --- the id index --------------------------------------------------------------
+
+@pytest.fixture
+def ids(tmp_path):
+    """The id index folder."""
+    return tmp_path / "warehouse" / "_state" / "ids"
+
+
+def test_an_earlier_hour_in_the_index_makes_copies_duplicates(tmp_path, ids):
+    at_07 = "2026-11-27T07:15:00.000Z"
+    first, _ = run_job(landed(tmp_path, "07", event("dup", ts=at_07, battery=99) + event("gone", ts=at_07)))
+    index = write_index(tmp_path / "warehouse", first)
+    assert len(index) == 1 and len(of(first, "_state/ids")) == 2
+    h08 = landed(tmp_path, "08", event("dup") + event("dup", battery=1) + event("fresh") + b"{}\n")
+    lines, counters = run_job(*index, h08, ids_root=ids)
+    assert counters["lines"] == {"read": 4, "valid": 1, "duplicate": 2}
+    assert counters["ownership"] == {"duplicate": 1, "new": 1}
+    assert [line.split("\t", 2)[:2] for line in lines if not line.startswith("quarantine")] == [
+        ["_changes/added/dt=2026-11-27/hour=08", "n"], ["_state/ids/dt=2026-11-27/hour=08", "fresh"], [EVENTS_08, "fresh"]]
+
+
+def test_a_move_within_one_landing_day_adds_nothing_downstream(tmp_path, ids):
+    first, _ = run_job(landed(tmp_path, "09", event("x") + event("y")))
+    index = write_index(tmp_path / "warehouse", first)
+    h08 = landed(tmp_path, "08", event("x"))
+    lines, counters = run_job(*index, h08, ids_root="file://" + str(ids))
+    row = of(lines, "events")[0].split("\t", 1)[1]
+    assert row.endswith(src(h08))
+    # hour 09 still loses x, but the landing day's delta and the rollups do not change
+    assert lines == sorted([
+        EVENTS_08 + "\t" + row,
+        ids_line("_state/ids/dt=2026-11-27/hour=08", row),
+        "_changes/dropped/dt=2026-11-27/hour=09\tx",
+    ])
+    assert counters["ownership"] == {"moved": 1}
+    assert "lost_days" not in counters and "recompute_days" not in counters and "event_days" not in counters
+
+
+def test_a_move_across_landing_days_adds_a_moved_row_and_loses_the_old_day(tmp_path, ids):
+    at = "2026-11-27T22:30:00.000Z"
+    first, _ = run_job(landed(tmp_path, "00", event("x", ts=at) + event("y", ts=at), day="2026-11-28"))
+    index = write_index(tmp_path / "warehouse", first)
+    h23 = landed(tmp_path, "23", event("x", ts=at))
+    lines, counters = run_job(*index, h23, ids_root=ids)
+    row = of(lines, "events")[0].split("\t", 1)[1]
+    assert row.endswith(src(h23))
+    assert lines == sorted([
+        "events/dt=2026-11-27/hour=23\t" + row,
+        ids_line("_state/ids/dt=2026-11-27/hour=23", row),
+        "_changes/added/dt=2026-11-27/hour=23\tm\t" + row,
+        "_changes/dropped/dt=2026-11-28/hour=00\tx",
+    ])
+    assert counters["ownership"] == {"moved": 1}
+    assert counters["lost_days"] == {"2026-11-28": 1}
+    # the content is unchanged: no event day is recomputed or gains anything
+    assert "recompute_days" not in counters and "event_days" not in counters
+
+
+def test_a_move_across_landing_days_within_the_run(tmp_path, ids):
+    at = "2026-11-27T22:30:00.000Z"
+    h00 = landed(tmp_path, "00", event("x", ts=at), day="2026-11-28")
+    index = write_index(tmp_path / "warehouse", run_job(h00)[0])
+    h23 = landed(tmp_path, "23", event("x", ts=at))
+    lines, counters = run_job(*index, h23, h00, ids_root=ids)
+    assert counters["ownership"] == {"moved": 1}
+    assert counters["lines"] == {"read": 2, "valid": 1, "duplicate": 1}
+    assert counters["lost_days"] == {"2026-11-28": 1}
+    # the old hour is in the run, which rewrites it: nothing to drop
+    assert [line.split("\t", 2)[:2] for line in of(lines, "_changes")] == [
+        ["_changes/added/dt=2026-11-27/hour=23", "m"]]
+
+
+def test_a_later_hour_outside_the_run_loses_a_replaced_id(tmp_path, ids):
+    first, _ = run_job(landed(tmp_path, "09", event("x") + event("y")))
+    index = write_index(tmp_path / "warehouse", first)
+    h08 = landed(tmp_path, "08", event("x", battery=20))
+    lines, counters = run_job(*index, h08, ids_root="file://" + str(ids))
+    row = of(lines, "events")[0].split("\t", 1)[1]
+    assert row.endswith(src(h08))
+    assert lines == sorted([
+        EVENTS_08 + "\t" + row,
+        ids_line("_state/ids/dt=2026-11-27/hour=08", row),
+        "_changes/added/dt=2026-11-27/hour=08\tn\t" + row,
+        "_changes/dropped/dt=2026-11-27/hour=09\tx",
+    ])
+    assert counters["ownership"] == {"replaced": 1}
+    # the content changed: the landing day's delta is recomputed, same day or not
+    assert counters["lost_days"] == {DAY: 1}
+    assert counters["recompute_days"] == {DAY: 2}
+
+
+def test_the_run_hours_own_entries_are_replaced(tmp_path, ids):
+    h09 = landed(tmp_path, "09", event("moves"))
+    write_index(tmp_path / "warehouse", run_job(h09)[0])
+    first, _ = run_job(landed(tmp_path, "08", event("kept") + event("replaced") + event("vanishes")))
+    index = write_index(tmp_path / "warehouse", first)
+    # The landing changes under the index (here only: landings are append-only).
+    h08 = landed(tmp_path, "08", event("kept") + event("replaced", battery=1) + event("new") + event("moves"))
+
+    lines, counters = run_job(*index, h08, h09, ids_root=ids)
+
+    assert counters["ownership"] == {"kept": 1, "replaced": 1, "new": 1, "moved": 1, "vanished": 1}
+    assert counters["vanished"] == {EVENTS_08: 1}
+    # replaced and vanished; "moves" moved within the landing day
+    assert counters["lost_days"] == {DAY: 2}
+    assert counters["recompute_days"] == {DAY: 2}
+    assert counters["lines"] == {"read": 5, "valid": 4, "duplicate": 1}
+    assert {line.split("\t", 1)[0] for line in of(lines, "_changes")} == {"_changes/added/dt=2026-11-27/hour=08"}
+    assert sorted(line.split("\t")[1:3] for line in of(lines, "_changes")) == [["n", "new"], ["n", "replaced"]]
+    assert [line.split("\t")[:2] for line in of(lines, "_state/ids")] == [
+        ["_state/ids/dt=2026-11-27/hour=08", name] for name in ("kept", "moves", "new", "replaced")]
+
+
+def test_a_rerun_on_its_own_index_keeps_everything(tmp_path, ids):
+    path = landed(tmp_path, "08", RAW_INPUT)
+    first, _ = run_job(path)
+    lines, counters = run_job(*write_index(tmp_path / "warehouse", first), path, ids_root=ids)
+    assert lines == [line for line in first if not line.startswith("_changes/")]
+    assert counters["ownership"] == {"kept": 2}
+    assert "event_days" not in counters and "lost_days" not in counters
+
+
+def test_raw_files_whose_path_looks_like_a_warehouse_path_are_raw(tmp_path, ids):
+    raws = [
+        write(tmp_path, "data/_state/ids/dt=2026-11-27/hour=08/a.jsonl", event("e-1")),
+        write(tmp_path, "warehouse/_state/ids2/dt=2026-11-27/hour=08/a.jsonl", event("e-2")),
+        write(tmp_path, "data/events/dt=2026-11-27/hour=08/a.jsonl", event("e-3")),
+    ]
+    for root in (ids, None):
+        _, counters = run_job(*raws, ids_root=root)
+        assert counters["lines"] == {"read": 3, "valid": 3}
+        assert counters["ownership"] == {"new": 3}
 
 
 @pytest.mark.parametrize("spelling, key", [
-    ("/w/events/a", "/w/events/a"),
-    ("file:/w/events/a", "/w/events/a"),
-    ("file:///w/events/a", "/w/events/a"),
-    ("//w//events/a", "/w/events/a"),
-    ("hdfs://nn:8020/w/events/a", "hdfs://nn:8020/w/events/a"),
+    ("/w/events/a", "/w/events/a"), ("file:/w/events/a", "/w/events/a"), ("file:///w/events/a", "/w/events/a"),
+    ("//w//events/a", "/w/events/a"), ("hdfs://nn:8020/w/events/a", "hdfs://nn:8020/w/events/a"),
 ])
 def test_path_key_spells_a_file_one_way(spelling, key):
     assert path_key(spelling) == key

@@ -1,0 +1,234 @@
+"""Warehouse history: does a day's run cost more as the warehouse fills up?
+
+Data: ``days`` consecutive generated landing days of ``events`` events each
+(one ``generate_landing`` call per day, the generator's usual duplicates,
+late events and rejects, one fixed seed so every day shares the same world
+of members and devices and a rerun reuses the cached landing; label
+``history<days>d-<events>``). They are processed one day at a time, in date
+order, into one warehouse that starts empty on every benchmark run, each
+day by ``kickback.pipeline.run_pipeline`` in a child process of its own
+(``bench.run_pipeline``, mrjob's local runner unless told otherwise).
+
+Per day the result records the run's seconds (the ``run_pipeline`` call,
+timed inside the child), each stage's seconds, the raw landing bytes of
+the day (``input_bytes``) and the bytes of every file the run's jobs read
+(``bytes_read``, raw landing included). The yardstick is the same run's
+day 1: a pipeline whose cost does not grow with history keeps the last
+day within 1.2 times the first, in seconds and in bytes read. The
+least-squares slopes say how much each day of history adds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import data, goals, machine, stats
+from bench.child import run_child
+from bench.plot import history_chart
+from bench.report import figure
+from bench.workspace import Workspace, bench_settings
+from kickback.config import Settings
+
+logger = logging.getLogger(__name__)
+
+Say = Callable[[str], None]
+
+DEFAULT_DAYS = 30
+DEFAULT_EVENTS = 20_000
+RUNNER = "local"
+RUNNERS = ("inline", "local", "hadoop")
+PIPELINE_TIMEOUT_S = 1800
+# Last day against day 1 of the same run, in seconds and in bytes read.
+GROWTH_TARGET = 1.2
+CHART = "history.png"
+MB = 1e6
+# The table's stage columns come first in this order; any other stage the runs report follows.
+STAGES = ("validate", "roll_up", "summarize")
+
+
+def history_days(count: int, last: dt.date = data.DAY) -> list[dt.date]:
+    """``count`` consecutive dates ending on ``last``, oldest first."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    return [last - dt.timedelta(days=offset) for offset in range(count - 1, -1, -1)]
+
+
+def label(days: int, events: int) -> str:
+    """The data set label of a history of ``days`` days of ``events`` events."""
+    return "history%dd-%d" % (days, events)
+
+
+def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, events: int,
+        runner: str, say: Say) -> dict[str, Any]:
+    """Run ``days`` landing days into one fresh warehouse, one child per day; return the result."""
+    if days < 2:
+        raise ValueError("the history needs at least two days to fit a slope")
+    name = label(days, events)
+    dates = history_days(days)
+    data.ensure_landing(workspace, name, events, dates, say=say)
+    data.reset_warehouse(workspace, name)
+    day_settings = bench_settings(settings, workspace, name)
+    say("  %s: %d days (%s .. %s) into one warehouse, %s runner"
+        % (name, days, dates[0], dates[-1], runner))
+    rows = []
+    for index, day in enumerate(dates, start=1):
+        load = machine.loadavg()
+        child = run_child(
+            [sys.executable, "-m", "bench.run_pipeline", "--landing", str(day_settings.landing_dir),
+             "--warehouse", str(day_settings.warehouse_dir), "--date", day.isoformat(),
+             "--runner", runner],
+            timeout_s=PIPELINE_TIMEOUT_S, log_file=workspace.logs / ("pipeline-%s.log" % name))
+        row = day_row(index, day, child.json(), child.wall_s, child.cpu_s, load)
+        rows.append(row)
+        say("  day %d/%d (%s): %.1f s, read %.1f MB (raw %.1f MB, x%.2f)"
+            % (index, days, day, row["wall_s"], row["bytes_read"] / MB, row["input_bytes"] / MB,
+               row["read_to_raw"] or 0.0))
+    data.mark_warehouse(workspace, name, {"runner": runner, "history": True})
+    params = {"days": days, "events_per_day": events, "runner": runner, "data": name,
+              "first_day": dates[0].isoformat(), "last_day": dates[-1].isoformat(),
+              **{k: v for k, v in data.knobs(events, dates).items() if k not in ("days", "events")}}
+    outcome = result(rows, params)
+    fits = outcome["fits"]
+    history_chart(
+        results_dir / CHART, [r["day"] for r in rows], [r["wall_s"] for r in rows],
+        [r["bytes_read"] / MB for r in rows], [r["input_bytes"] / MB for r in rows],
+        "%d days of %s events into one warehouse (%s runner), same run"
+        % (days, "{:,}".format(events), runner),
+        seconds_fit=(fits["seconds"]["slope"], fits["seconds"]["intercept"]),
+        mb_read_fit=(fits["bytes_read"]["slope"] / MB, fits["bytes_read"]["intercept"] / MB))
+    return outcome
+
+
+def day_row(index: int, day: dt.date, report: Mapping[str, Any], process_wall_s: float,
+            cpu_s: float, loadavg: Any = None) -> dict[str, Any]:
+    """One day's line of the table from ``bench.run_pipeline``'s JSON report."""
+    bytes_read = int(report["bytes_read"])
+    input_bytes = int(report["input_bytes"])
+    return {
+        "day": index,
+        "date": day.isoformat(),
+        "wall_s": float(report["seconds"]),
+        "stage_seconds": dict(report["stage_seconds"]),
+        "bytes_read": bytes_read,
+        "input_bytes": input_bytes,
+        "read_to_raw": stats.ratio(bytes_read, input_bytes),
+        "lines_read": int(report["lines_read"]),
+        "event_days": list(report.get("event_days", [])),
+        "rows": dict(report.get("rows", {})),
+        "process_wall_s": process_wall_s,
+        "cpu_s": cpu_s,
+        "loadavg": loadavg,
+    }
+
+
+def fit(rows: Sequence[Mapping[str, Any]], key: str) -> dict[str, float]:
+    """Least-squares slope (per day of history), intercept and R² of ``key`` on the day index."""
+    slope, intercept, r2 = stats.fit_line([r["day"] for r in rows], [r[key] for r in rows])
+    return {"slope": slope, "intercept": intercept, "r2": r2}
+
+
+def fitted_ratio(line: Mapping[str, float], first: int, last: int) -> float | None:
+    """The fitted line's value at day ``last`` over its value at day ``first``."""
+    return stats.ratio(line["intercept"] + line["slope"] * last, line["intercept"] + line["slope"] * first)
+
+
+def result(rows: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
+    """The benchmark's result from its per-day rows (day 1 first)."""
+    if len(rows) < 2:
+        raise ValueError("need at least two days")
+    first, last = rows[0], rows[-1]
+    n = last["day"]
+    fits = {"seconds": fit(rows, "wall_s"), "bytes_read": fit(rows, "bytes_read")}
+    ratios = {
+        "seconds_last_to_first": stats.ratio(last["wall_s"], first["wall_s"]),
+        "bytes_read_last_to_first": stats.ratio(last["bytes_read"], first["bytes_read"]),
+        "read_to_raw_first": first["read_to_raw"],
+        "read_to_raw_last": last["read_to_raw"],
+        "fitted_seconds_last_to_first": fitted_ratio(fits["seconds"], first["day"], n),
+        "fitted_bytes_read_last_to_first": fitted_ratio(fits["bytes_read"], first["day"], n),
+    }
+    seconds_goal = goals.at_most(GROWTH_TARGET, "day %d / day 1 seconds" % n)
+    bytes_goal = goals.at_most(GROWTH_TARGET, "day %d / day 1 bytes read" % n)
+    figures = [
+        figure("pipeline seconds, day %d of history" % n, last["wall_s"], "s",
+               yardstick="day 1, same run", yardstick_value=first["wall_s"], goal=seconds_goal,
+               note="stages day %d: %s s; day 1: %s s; the fitted line's day %d / day 1 is %s"
+                    % (n, _stages(last), _stages(first), n, _text(ratios["fitted_seconds_last_to_first"]))),
+        figure("MB read by the jobs, day %d of history" % n, last["bytes_read"] / MB, "MB",
+               yardstick="day 1, same run", yardstick_value=first["bytes_read"] / MB, goal=bytes_goal),
+        figure("seconds per day of history (least-squares slope)", fits["seconds"]["slope"], "s/day",
+               note="fit over %d days: intercept %.1f s, R² %.3f"
+                    % (len(rows), fits["seconds"]["intercept"], fits["seconds"]["r2"])),
+        figure("MB read per day of history (least-squares slope)", fits["bytes_read"]["slope"] / MB,
+               "MB/day",
+               note="fit over %d days: intercept %.1f MB, R² %.3f"
+                    % (len(rows), fits["bytes_read"]["intercept"] / MB, fits["bytes_read"]["r2"])),
+        figure("MB read / raw landing MB, day 1", first["bytes_read"] / MB, "MB",
+               yardstick="the day's raw landing", yardstick_value=first["input_bytes"] / MB),
+        figure("MB read / raw landing MB, day %d" % n, last["bytes_read"] / MB, "MB",
+               yardstick="the day's raw landing", yardstick_value=last["input_bytes"] / MB,
+               note="the issue's aim: about 2x the raw landing plus a bounded state term; "
+                    "the goal is on day %d against day 1 (figure above)" % n),
+    ]
+    return {
+        "benchmark": "history",
+        "params": dict(params),
+        "days": [dict(r) for r in rows],
+        "fits": fits,
+        "ratios": ratios,
+        "figures": figures,
+        "sections": [_section(n, params, stage_names(rows))],
+        "notes": [
+            "Seconds: the run_pipeline call of each day, timed inside its child process (interpreter "
+            "start and imports excluded; the per-day table has the child's wall and CPU time too). "
+            "Bytes read: PipelineReport.bytes_read, the size of every file the run's jobs read, raw "
+            "landing included; raw: PipelineReport.input_bytes.",
+            "One measurement per day on a shared machine: the fitted slope and the fitted line's "
+            "ratio are steadier than the ratio of two single days.",
+        ],
+    }
+
+
+def stage_names(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Every stage the runs timed: ``STAGES`` first, then others in the order they appear."""
+    seen = [name for row in rows for name in row["stage_seconds"]]
+    return [s for s in STAGES if s in seen] + list(dict.fromkeys(s for s in seen if s not in STAGES))
+
+
+def _section(n: int, params: Mapping[str, Any], stages: Sequence[str]) -> dict[str, Any]:
+    columns = [
+        {"key": "day", "label": "day"},
+        {"key": "date", "label": "landing day"},
+        {"key": "wall_s", "label": "seconds", "digits": 1},
+    ]
+    columns += [{"key": "stage_seconds.%s" % stage, "label": "%s (s)" % stage, "digits": 1}
+                for stage in stages]
+    columns += [
+        {"key": "bytes_read", "label": "bytes read"},
+        {"key": "input_bytes", "label": "raw landing bytes"},
+        {"key": "read_to_raw", "label": "read / raw", "digits": 2},
+        {"key": "cpu_s", "label": "child CPU (s)", "digits": 1},
+    ]
+    return {
+        "title": "history: %d days into one warehouse" % n,
+        "text": ["%s events per landing day (%s .. %s), each day run by `run_pipeline` on the %s "
+                 "runner into the same warehouse, in date order." % (
+                     "{:,}".format(params.get("events_per_day", 0)), params.get("first_day", "?"),
+                     params.get("last_day", "?"), params.get("runner", "?"))],
+        "image": CHART,
+        "rows": "days",
+        "columns": columns,
+    }
+
+
+def _stages(row: Mapping[str, Any]) -> str:
+    return ", ".join("%s %.1f" % item for item in row["stage_seconds"].items())
+
+
+def _text(value: float | None) -> str:
+    return "n/a" if value is None else "%.2f" % value

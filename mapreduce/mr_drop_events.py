@@ -1,0 +1,71 @@
+"""Take events away from the landing hours that no longer own them.
+
+When an earlier landing hour is processed after a later one, the later
+hour's copy of a shared event_id loses its ownership (``mapreduce.ownership``).
+This job rewrites the later hours' ``events`` and ``_state/ids``
+partitions without those ids.
+
+Input: the ``events`` and ``_state/ids`` part files of the hours that lose
+ids, and the validate job's ``_changes/dropped`` files (one event id per
+line, partitioned by the hour that loses it). Output: the same ``events``
+and ``_state/ids`` partitions, every row kept but the dropped ones, in the
+order the validate job writes them (by event_id).
+"""
+
+from __future__ import annotations
+
+from mapreduce.jobio import JobIO, OrjsonProtocol
+from warehouse import layout
+
+
+class MRDropEvents(JobIO):
+    """events + id index of some hours, minus the ids they lost."""
+
+    INTERNAL_PROTOCOL = OrjsonProtocol
+
+    def mapper_init(self):
+        """Start this task's input-file cache."""
+        self._path = self._partition = None
+
+    def mapper(self, _, line):
+        """Key every row and every drop by its event id."""
+        path, line = self.split_input(line)
+        if path != self._path:
+            self._path, self._partition = path, layout.partition_of_file(path)
+        row = line.rstrip(b"\r\n").decode("utf-8")
+        event_id = row.split("\t", 1)[0]
+        if not event_id:
+            return
+        partition = self._partition
+        # Keyed like the validate job's output, so rows keep its order and part files.
+        if partition.dataset == layout.DROPPED:
+            yield event_id, [partition.dt, partition.hour]
+        else:
+            yield event_id, [partition.dt, partition.hour, partition.path, row]
+
+    def reducer_init(self):
+        """Start this task's output."""
+        self.open_output()
+
+    def reducer(self, key, values):
+        """Keep the rows of an id but in the hours that dropped it."""
+        rows, dropped = [], set()
+        for value in values:
+            if len(value) == 2:
+                dropped.add(tuple(value))
+            else:
+                rows.append(value)
+        for dt, hour, path, row in sorted(rows):
+            if (dt, hour) in dropped:
+                if path.startswith("events/"):
+                    self.increment_counter("drop_events", "dropped")
+                continue
+            yield from self.emit(path, row)
+
+    def reducer_final(self):
+        """Close this task's output."""
+        self.close_output()
+
+
+if __name__ == "__main__":
+    MRDropEvents.run()
