@@ -45,6 +45,9 @@ RUNNERS = ("inline", "local", "hadoop")
 PIPELINE_TIMEOUT_S = 1800
 # Last day against day 1 of the same run, in seconds and in bytes read.
 GROWTH_TARGET = 1.2
+# From this day on the state window is full: the id index of the 8 landing
+# days before, the partials of the 9 event days late events reach.
+WINDOW_FULL_DAY = 10
 CHART = "history.png"
 MB = 1e6
 # The table's stage columns come first in this order; any other stage the runs report follows.
@@ -175,6 +178,25 @@ def result(rows: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> dict
                note="the issue's aim: about 2x the raw landing plus a bounded state term; "
                     "the goal is on day %d against day 1 (figure above)" % n),
     ]
+    steady = [r for r in rows if r["day"] >= WINDOW_FULL_DAY]
+    if len(steady) >= 2:
+        base = steady[0]
+        fits["seconds_window_full"] = fit(steady, "wall_s")
+        fits["bytes_read_window_full"] = fit(steady, "bytes_read")
+        ratios["seconds_last_to_window_full"] = stats.ratio(last["wall_s"], base["wall_s"])
+        ratios["bytes_read_last_to_window_full"] = stats.ratio(last["bytes_read"], base["bytes_read"])
+        figures += [
+            figure("pipeline seconds, day %d against day %d (state window full)" % (n, base["day"]),
+                   last["wall_s"], "s", yardstick="day %d, same run" % base["day"], yardstick_value=base["wall_s"],
+                   goal=goals.at_most(GROWTH_TARGET, "day %d / day %d seconds" % (n, base["day"]))),
+            figure("MB read, day %d against day %d (state window full)" % (n, base["day"]),
+                   last["bytes_read"] / MB, "MB", yardstick="day %d, same run" % base["day"],
+                   yardstick_value=base["bytes_read"] / MB,
+                   goal=goals.at_most(GROWTH_TARGET, "day %d / day %d bytes read" % (n, base["day"]))),
+            figure("MB read per day of history once the window is full (slope, days %d..%d)" % (base["day"], n),
+                   fits["bytes_read_window_full"]["slope"] / MB, "MB/day",
+                   note="seconds: %.3f s/day over the same days" % fits["seconds_window_full"]["slope"]),
+        ]
     return {
         "benchmark": "history",
         "params": dict(params),

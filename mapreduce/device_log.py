@@ -40,7 +40,6 @@ Decisions where the spec leaves room (the spec wins wherever it speaks):
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import re
 from typing import Any, NamedTuple
@@ -56,13 +55,19 @@ from mapreduce.contract import (
     MEMBER_EVENT_TYPES,
     MEMBER_ID_RE,
     MS_PER_DAY,
-    MS_PER_HOUR,
-    MS_PER_MINUTE,
     READING_METRICS,
     WINDOW_AFTER_MS,
     WINDOW_BEFORE_MS,
 )
 from mapreduce.records import EVENT_COLUMNS
+from mapreduce.utc import (  # noqa: F401 (re-exported: the contract's time functions)
+    _iso_to_ms_general,
+    format_date,
+    format_time,
+    iso_to_ms,
+    landing_hour_start_ms,
+    parse_date,
+)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -74,13 +79,7 @@ _INF = float("inf")
 _ID_MATCH = re.compile(MEMBER_ID_RE).fullmatch
 _DEVICE_ID_MATCH = re.compile(DEVICE_ID_RE).fullmatch
 _CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
-_ISO_MATCH = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)",
-    re.ASCII,
-).fullmatch
 _LANDING_FINDALL = re.compile(r"(?:^|/)dt=([^/]*)/hour=([^/]*)(?=/|$)").findall
-_DATE_MATCH = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII).fullmatch
 _HOUR_MATCH = re.compile(r"\d{2}", re.ASCII).fullmatch
 
 _DEVICE_TYPE_SET = frozenset(DEVICE_TYPES)
@@ -92,7 +91,6 @@ _REQUIRED_ATTRS = {
     "checkin": ("store_id",),
 }
 _REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
-_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _EMPTY: dict = {}
 
 
@@ -127,7 +125,7 @@ def landing_hour_from_path(path: str) -> tuple[str, int]:
     if not pairs:
         raise ValueError("no dt=YYYY-MM-DD/hour=HH folders in path %r" % path)
     dt, hour = pairs[-1]
-    if _parse_date(dt) is None:
+    if parse_date(dt) is None:
         raise ValueError("bad landing date %r in path %r" % (dt, path))
     if not _HOUR_MATCH(hour) or int(hour) > 23:
         raise ValueError("bad landing hour %r (want 00-23) in path %r" % (hour, path))
@@ -143,75 +141,6 @@ def landing_source_name(path: str) -> str:
     """
     index = path.rfind("/dt=")
     return path if index < 0 else path[index + 1:]
-
-
-def landing_hour_start_ms(dt: str, hour: int) -> int:
-    """Return the UTC epoch milliseconds at which landing hour ``dt``/``hour`` starts."""
-    ymd = _parse_date(dt)
-    if ymd is None:
-        raise ValueError("bad landing date %r (want YYYY-MM-DD)" % (dt,))
-    if type(hour) is not int or not 0 <= hour <= 23:
-        raise ValueError("bad landing hour %r (want 0-23)" % (hour,))
-    return _days_from_civil(*ymd) * MS_PER_DAY + hour * MS_PER_HOUR
-
-
-def _parse_date(text: str) -> tuple[int, int, int] | None:
-    match = _DATE_MATCH(text)
-    if match is None:
-        return None
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if not _valid_date(year, month, day):
-        return None
-    return year, month, day
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
-        return False
-    if month == 2 and day == 29:
-        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    return True
-
-
-def _days_from_civil(year: int, month: int, day: int) -> int:
-    # Proleptic Gregorian day number, 0 = 1970-01-01 (H. Hinnant's algorithm).
-    year -= month <= 2
-    era = year // 400
-    yoe = year - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    days += 719468
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    return yoe + era * 400 + (month <= 2), month, day
-
-
-@functools.lru_cache(maxsize=4096)
-def _day_text(days: int) -> str:
-    return "%04d-%02d-%02d" % _civil_from_days(days)
-
-
-def format_date(event_ms: int) -> str:
-    """Return the UTC date 'YYYY-MM-DD' of epoch milliseconds."""
-    return _day_text(event_ms // MS_PER_DAY)
-
-
-def format_time(event_ms: int) -> str:
-    """Return epoch milliseconds as ISO 8601 UTC with milliseconds and 'Z'."""
-    days, ms = divmod(event_ms, MS_PER_DAY)
-    seconds, millis = divmod(ms, 1000)
-    minutes, second = divmod(seconds, 60)
-    hour, minute = divmod(minutes, 60)
-    return "%sT%02d:%02d:%02d.%03dZ" % (_day_text(days), hour, minute, second, millis)
 
 
 # --- parsing -----------------------------------------------------------------
@@ -490,58 +419,6 @@ def _event_ms(ts: Any, ts_type: type) -> int | None:
     return iso_to_ms(ts)
 
 
-def iso_to_ms(text: str) -> int | None:
-    """Return epoch ms of an ISO 8601 time with an explicit offset, or None if it is not one."""
-    # Fast path for the common 'YYYY-MM-DDThh:mm:ss.fffZ'; same rules as below.
-    if (
-        len(text) == 24
-        and text[16] == ":"
-        and text[19] == "."
-        and text[23] == "Z"
-        and text.isascii()
-    ):
-        seconds, millis = text[17:19], text[20:23]
-        if seconds.isdigit() and millis.isdigit() and seconds < "60":
-            minute_ms = _minute_start_ms(text[:16])
-            if minute_ms is not None:
-                return minute_ms + int(seconds + millis)
-    return _iso_to_ms_general(text)
-
-
-@functools.lru_cache(maxsize=65536)
-def _minute_start_ms(text: str) -> int | None:
-    # 'YYYY-MM-DDThh:mm' -> epoch ms; cached because a landing's events share
-    # a few thousand distinct minutes.
-    return _iso_to_ms_general(text + "Z")
-
-
-def _iso_to_ms_general(text: str) -> int | None:
-    match = _ISO_MATCH(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = match.groups()
-    year, month, day = int(year), int(month), int(day)
-    hour, minute = int(hour), int(minute)
-    second = int(second) if second else 0
-    if not _valid_date(year, month, day) or hour > 23 or minute > 59 or second > 59:
-        return None
-    ms = (
-        _days_from_civil(year, month, day) * MS_PER_DAY
-        + hour * MS_PER_HOUR
-        + minute * MS_PER_MINUTE
-        + second * 1000
-    )
-    if fraction:
-        ms += int((fraction + "00")[:3])
-    if sign:
-        off_hours, off_minutes = int(off_h), int(off_m) if off_m else 0
-        if off_hours > 23 or off_minutes > 59:
-            return None
-        offset = off_hours * MS_PER_HOUR + off_minutes * MS_PER_MINUTE
-        ms += -offset if sign == "+" else offset
-    return ms
-
-
 # --- rows --------------------------------------------------------------------
 
 # The attrs' columns, as records.EVENT_COLUMNS orders them (between the
@@ -561,7 +438,7 @@ def event_row(event: Event, landing_start_ms: int, source_file: str) -> tuple:
         event.event_type,
         event.member_id,
         format_time(event_ms),
-        _day_text(event_day),
+        format_date(event_ms),
         event_day < landing_start_ms // MS_PER_DAY,
         *[attrs_get(name) for name in _ATTR_COLUMNS],
         source_file,

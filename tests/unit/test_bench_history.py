@@ -239,3 +239,19 @@ def test_run_refuses_a_one_day_history(tmp_settings, tmp_path):
     with pytest.raises(ValueError):
         history_bench.run(tmp_settings, Workspace(tmp_path / "bench"), tmp_path, 1, 2000, "local",
                           lambda line: None)
+
+
+def test_a_history_that_grows_while_the_window_fills_then_stays_flat():
+    seconds = [5.0 + min(day, 10) * 0.5 for day in range(1, 31)]
+    read = [1_000_000 * min(day, 10) for day in range(1, 31)]
+    result = history_bench.result(_rows(seconds, read), _params(30))
+    assert _figure(result, "pipeline seconds, day 30 of history")["met"] is False
+    steady = _figure(result, "pipeline seconds, day 30 against day 10")
+    assert steady["ratio"] == pytest.approx(1.0) and steady["met"] is True
+    assert _figure(result, "MB read, day 30 against day 10")["met"] is True
+    assert result["fits"]["bytes_read_window_full"]["slope"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_short_history_has_no_window_full_figures():
+    result = history_bench.result(_rows([1.0, 1.0, 1.0], [1, 1, 1]), _params())
+    assert not [fig for fig in result["figures"] if "window full" in fig["name"]]
