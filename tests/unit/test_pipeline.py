@@ -14,7 +14,7 @@ import pytest
 
 from generator import generate_landing
 from kickback.landing import LandingError
-from kickback.pipeline import PipelineError, _check_accounting, run_pipeline
+from kickback.pipeline import PipelineError, check_accounting, run_pipeline
 from mapreduce import tsv
 from mapreduce.records import EVENT_COLUMNS, MEMBER_DAILY_COLUMNS
 from tests.warehouse_tree import published
@@ -135,7 +135,7 @@ def test_accounting_check_fails_loudly():
     counters = {("lines", "read"): 10, ("lines", "valid"): 7, ("lines", "duplicate"): 1,
                 ("rejected", "malformed"): 1}
     with pytest.raises(PipelineError, match="lines read 10 != valid 7 \\+ duplicate 1 \\+ rejected 1"):
-        _check_accounting(counters)
+        check_accounting(counters)
 
 
 @pytest.mark.parametrize("runner, scheme", [("emr", "s3"), ("dataproc", "gs")])
