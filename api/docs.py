@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from api.openapi import current_spec, operation
+from api.openapi import current_spec
+from api.operation import operation
 
 bp = Blueprint("docs", __name__)
 

@@ -1,7 +1,8 @@
 """The OpenAPI 3 document, generated from the views' schemas with apispec.
 
-Each view declares what it takes and returns with ``@operation(...)``: the
-same schema instances it loads and dumps with. ``build_spec`` walks the
+Each view declares what it takes and returns with ``@operation(...)``
+(``api.operation``): the same schema instances that load its arguments and
+dump its answer when it runs. ``build_spec`` walks the
 app's URL map, so every route appears and none is documented twice.
 """
 
@@ -9,49 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
-from marshmallow import Schema
 
 from api.errors import PROBLEM_MIMETYPE
+from api.operation import Operation, declared_operation
 from api.schemas.common import ProblemSchema
 
 EXTENSION = "kickback_openapi"
 TITLE = "KickBack lookup API"
 VERSION = "1.0.0"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class Operation:
-    """What one view takes and answers, for the OpenAPI document."""
-
-    ok: Schema | None = None
-    ok_mimetype: str = "application/json"
-    path: Schema | None = None
-    query: Schema | None = None
-    body: Schema | None = None
-    protected: bool = True
-    not_found: bool = False
-    cached: bool = False
-    reads_hbase: bool = True
-
-
-def operation(**kwargs: Any) -> Callable[[F], F]:
-    """Declare a view's inputs and outputs (see ``Operation``)."""
-    spec = Operation(**kwargs)
-
-    def mark(view: F) -> F:
-        view.openapi_operation = spec  # type: ignore[attr-defined]
-        return view
-
-    return mark
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
@@ -69,7 +41,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         view = app.view_functions[rule.endpoint]
-        declared = getattr(view, "openapi_operation", None)
+        declared = declared_operation(view)
         if declared is None:
             continue
         operations = paths.setdefault(openapi_path(rule.rule), {})
