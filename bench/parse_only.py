@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mapreduce.device_log import Rejection, landing_hour_from_path, landing_hour_start_ms, parse_line
+from mapreduce.device_log import Rejection, landing_hour_from_path, parse_line
+from mapreduce.utc import landing_hour_start_ms
 
 logger = logging.getLogger(__name__)
 

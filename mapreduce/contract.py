@@ -1,7 +1,8 @@
 """The device-log v1 contract's constants (docs/device-log-v1.md), in one place.
 
-The parser (``mapreduce.device_log``), the rollups, the generator and the
-API import them from here; nothing else spells them out.
+The parser (``mapreduce.device_log`` and ``mapreduce.event_attrs``), the
+rollups, the generator and the API import them from here; nothing else
+spells them out.
 """
 
 from __future__ import annotations

@@ -18,11 +18,6 @@ Decisions where the spec leaves room (the spec wins wherever it speaks):
   cannot represent (integers past 64 bits, ``1e400``, lone surrogate escapes)
   is judged by the field rules instead of being called malformed. JSON
   nested deeper than the parsers allow is malformed.
-- Integers must fit a signed 64-bit integer; numbers must be finite and of
-  magnitude below 2**63. Anything else in a known field is ``bad_value``.
-  Booleans are never numbers. Integral floats (``12.0``) are integers.
-- Free strings (merchant_id, store_id, app_version, os) may be any JSON
-  string that is valid Unicode (a lone surrogate escape is ``bad_value``).
 - ``ts``: an integer (or integral float) is epoch milliseconds; a string
   must be ``YYYY-MM-DD[T|t| ]hh:mm[:ss[.fraction]]`` followed by an explicit
   offset ``Z``/``z``, ``+hh:mm``, ``+hhmm`` or ``+hh`` (``-`` too).
@@ -33,8 +28,8 @@ Decisions where the spec leaves room (the spec wins wherever it speaks):
   ``bad_timestamp``. The window applies to integer ``ts`` of any size.
 - ``null`` for an optional field or attr means absent; for a required one it
   is ``missing_field``. Unknown fields and attrs are ignored entirely.
-- Numbers kept as ``battery_pct``, ``temperature_c`` and ``humidity_pct``
-  become floats; ``foot_traffic``, ``amount_cents`` and ``points`` ints.
+- What each event type's attrs must hold, and how they are normalized, is
+  ``mapreduce.event_attrs``.
 """
 
 from __future__ import annotations
@@ -47,7 +42,6 @@ from typing import Any, NamedTuple
 import orjson
 
 from mapreduce.contract import (
-    DEFAULT_CURRENCY,
     DEVICE_ID_RE,
     DEVICE_TYPES,
     EVENT_TYPES,
@@ -55,41 +49,25 @@ from mapreduce.contract import (
     MEMBER_EVENT_TYPES,
     MEMBER_ID_RE,
     MS_PER_DAY,
-    READING_METRICS,
     WINDOW_AFTER_MS,
     WINDOW_BEFORE_MS,
 )
+from mapreduce.event_attrs import NORMALIZERS, missing_attr
 from mapreduce.records import EVENT_COLUMNS
-from mapreduce.utc import (  # noqa: F401 (re-exported: the contract's time functions)
-    _iso_to_ms_general,
-    format_date,
-    format_time,
-    iso_to_ms,
-    landing_hour_start_ms,
-    parse_date,
-)
+from mapreduce.utc import format_date, format_time, iso_to_ms, parse_date
 
 
 _BOM = b"\xef\xbb\xbf"
-_I64_MIN = -(2**63)
-_I64_MAX = 2**63 - 1
-_TWO63 = float(2**63)
 _INF = float("inf")
 
 _ID_MATCH = re.compile(MEMBER_ID_RE).fullmatch
 _DEVICE_ID_MATCH = re.compile(DEVICE_ID_RE).fullmatch
-_CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
 _LANDING_FINDALL = re.compile(r"(?:^|/)dt=([^/]*)/hour=([^/]*)(?=/|$)").findall
 _HOUR_MATCH = re.compile(r"\d{2}", re.ASCII).fullmatch
 
 _DEVICE_TYPE_SET = frozenset(DEVICE_TYPES)
 _EVENT_TYPE_SET = frozenset(EVENT_TYPES)
 _MEMBER_TYPE_SET = frozenset(MEMBER_EVENT_TYPES)
-_REQUIRED_ATTRS = {
-    "purchase": ("merchant_id", "amount_cents", "points"),
-    "redeem": ("points",),
-    "checkin": ("store_id",),
-}
 _REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
 _EMPTY: dict = {}
 
@@ -220,7 +198,7 @@ def _judge(obj: dict, landing_start_ms: int) -> Event | Rejection:
         if member_id is None and event_type in _MEMBER_TYPE_SET:
             return Rejection("missing_field", "member_id is required for %s" % event_type)
         if type(attrs) is dict:
-            missing = _missing_attr(event_type, attrs)
+            missing = missing_attr(event_type, attrs)
             if missing is not None:
                 return Rejection("missing_field", missing)
 
@@ -240,9 +218,9 @@ def _judge(obj: dict, landing_start_ms: int) -> Event | Rejection:
         return Rejection("bad_value", "ts must be a string or an integer")
     if type(attrs) is not dict:
         return Rejection("bad_value", "attrs must be an object")
-    normalized = _ATTR_NORMALIZERS[event_type](attrs)
-    if type(normalized) is Rejection:
-        return normalized
+    normalized = NORMALIZERS[event_type](attrs)
+    if type(normalized) is str:
+        return Rejection("bad_value", normalized)
 
     # bad_timestamp
     event_ms = _event_ms(ts, ts_type)
@@ -258,154 +236,6 @@ def _ts_text(event_ms: int) -> str:
     if -(10**15) < event_ms < 10**15:
         return format_time(event_ms)
     return "(epoch ms out of range)"
-
-
-def _missing_attr(event_type: str, attrs: dict) -> str | None:
-    if event_type == "reading":
-        for name in READING_METRICS:
-            if attrs.get(name) is not None:
-                return None
-        return "reading needs one of attrs.temperature_c, attrs.humidity_pct, attrs.foot_traffic"
-    for name in _REQUIRED_ATTRS.get(event_type, ()):
-        if attrs.get(name) is None:
-            return "attrs.%s is required for %s" % (name, event_type)
-    return None
-
-
-# --- value rules -------------------------------------------------------------
-
-
-def _as_int(value: Any) -> int | None:
-    kind = type(value)
-    if kind is int:
-        return value if _I64_MIN <= value <= _I64_MAX else None
-    if kind is float and value.is_integer() and -_TWO63 < value < _TWO63:
-        return int(value)
-    return None
-
-
-def _as_number(value: Any) -> float | None:
-    kind = type(value)
-    if kind is float:
-        # NaN fails both comparisons, infinities the range.
-        return value if -_TWO63 < value < _TWO63 else None
-    if kind is int and _I64_MIN <= value <= _I64_MAX:
-        return float(value)
-    return None
-
-
-def _is_text(value: Any) -> bool:
-    if type(value) is not str:
-        return False
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _optional_text(attrs: dict, name: str) -> str | None | Rejection:
-    value = attrs.get(name)
-    if value is None or _is_text(value):
-        return value
-    return Rejection("bad_value", "attrs.%s must be a string" % name)
-
-
-def _purchase(attrs: dict) -> dict | Rejection:
-    merchant_id = attrs["merchant_id"]
-    if not _is_text(merchant_id):
-        return Rejection("bad_value", "attrs.merchant_id must be a string")
-    amount_cents = _as_int(attrs["amount_cents"])
-    if amount_cents is None or amount_cents < 0:
-        return Rejection("bad_value", "attrs.amount_cents must be an integer >= 0")
-    points = _as_int(attrs["points"])
-    if points is None or points < 0:
-        return Rejection("bad_value", "attrs.points must be an integer >= 0")
-    currency = attrs.get("currency")
-    if currency is None:
-        currency = DEFAULT_CURRENCY
-    elif type(currency) is not str or not _CURRENCY_MATCH(currency):
-        return Rejection("bad_value", "attrs.currency must be 3 uppercase letters")
-    return {
-        "merchant_id": merchant_id,
-        "amount_cents": amount_cents,
-        "points": points,
-        "currency": currency,
-    }
-
-
-def _redeem(attrs: dict) -> dict | Rejection:
-    points = _as_int(attrs["points"])
-    if points is None or points <= 0:
-        return Rejection("bad_value", "attrs.points must be an integer > 0")
-    merchant_id = _optional_text(attrs, "merchant_id")
-    if type(merchant_id) is Rejection:
-        return merchant_id
-    return {"points": points, "merchant_id": merchant_id}
-
-
-def _checkin(attrs: dict) -> dict | Rejection:
-    store_id = attrs["store_id"]
-    if not _is_text(store_id):
-        return Rejection("bad_value", "attrs.store_id must be a string")
-    return {"store_id": store_id}
-
-
-def _app_fields(attrs: dict, into: dict) -> dict | Rejection:
-    for name in ("app_version", "os"):
-        value = _optional_text(attrs, name)
-        if type(value) is Rejection:
-            return value
-        into[name] = value
-    return into
-
-
-def _heartbeat(attrs: dict) -> dict | Rejection:
-    battery_pct = attrs.get("battery_pct")
-    if battery_pct is not None:
-        battery_pct = _as_number(battery_pct)
-        if battery_pct is None or not 0.0 <= battery_pct <= 100.0:
-            return Rejection("bad_value", "attrs.battery_pct must be a number 0-100")
-    return _app_fields(attrs, {"battery_pct": battery_pct})
-
-
-def _app_open(attrs: dict) -> dict | Rejection:
-    return _app_fields(attrs, {})
-
-
-def _reading(attrs: dict) -> dict | Rejection:
-    temperature_c = attrs.get("temperature_c")
-    if temperature_c is not None:
-        temperature_c = _as_number(temperature_c)
-        if temperature_c is None:
-            return Rejection("bad_value", "attrs.temperature_c must be a number")
-    humidity_pct = attrs.get("humidity_pct")
-    if humidity_pct is not None:
-        humidity_pct = _as_number(humidity_pct)
-        if humidity_pct is None or not 0.0 <= humidity_pct <= 100.0:
-            return Rejection("bad_value", "attrs.humidity_pct must be a number 0-100")
-    foot_traffic = attrs.get("foot_traffic")
-    if foot_traffic is not None:
-        foot_traffic = _as_int(foot_traffic)
-        if foot_traffic is None or foot_traffic < 0:
-            return Rejection("bad_value", "attrs.foot_traffic must be an integer >= 0")
-    return {
-        "temperature_c": temperature_c,
-        "humidity_pct": humidity_pct,
-        "foot_traffic": foot_traffic,
-    }
-
-
-_ATTR_NORMALIZERS = {
-    "purchase": _purchase,
-    "redeem": _redeem,
-    "checkin": _checkin,
-    "heartbeat": _heartbeat,
-    "reading": _reading,
-    "app_open": _app_open,
-}
 
 
 # --- timestamps --------------------------------------------------------------

@@ -51,12 +51,12 @@ from mapreduce.device_log import (
     Rejection,
     event_row,
     landing_hour_from_path,
-    landing_hour_start_ms,
     landing_source_name,
     parse_line,
     quarantine_row,
 )
 from mapreduce.jobio import JobIO, OrjsonProtocol
+from mapreduce.utc import landing_hour_start_ms
 from warehouse import layout
 
 

@@ -70,12 +70,6 @@ def parse_day(text: str, option: str = "--event-day") -> str:
     return text
 
 
-def parse_event_days(texts: Iterable[str] | None) -> frozenset[str] | None:
-    """The set of event days to roll up, or None (every day) when none are given."""
-    days = frozenset(parse_day(text) for text in texts or ())
-    return days or None
-
-
 def _int(text: str | None, name: str) -> int | None:
     if text is None:
         return None
@@ -207,11 +201,6 @@ DEVICE_FIELDS: dict[str, Field] = {
 }
 
 
-def merge_device(a: Partial, b: Partial) -> Partial:
-    """Merge two device_daily partials."""
-    return fold(DEVICE_FIELDS, [a, b])
-
-
 def _finish_stats(stats: Partial | None) -> list:
     if stats is None:
         return [None, None, None]
@@ -280,11 +269,6 @@ MEMBER_FIELDS: dict[str, Field] = {
 }
 
 
-def merge_member(a: Partial, b: Partial) -> Partial:
-    """Merge two member_daily partials."""
-    return fold(MEMBER_FIELDS, [a, b])
-
-
 def finalize_member(member_id: str, partial: Partial) -> list:
     """The member_daily row (MEMBER_DAILY_COLUMNS order) of a merged partial."""
     return [
@@ -326,11 +310,6 @@ def member_event_partial(event: dict[str, str | None]) -> Partial:
 
 # Copies of one event agree; should they not, the smallest row wins.
 ROW_FIELDS: dict[str, Field] = {"row": MIN}
-
-
-def merge_member_event(a: Partial, b: Partial) -> Partial:
-    """Merge two copies of one member event into one."""
-    return fold(ROW_FIELDS, [a, b])
 
 
 # --- dispatch ---------------------------------------------------------------

@@ -107,11 +107,6 @@ DEVICE_KEY_FIELDS: dict[str, Field] = {
 }
 
 
-def merge_device(a: Partial, b: Partial) -> Partial:
-    """Merge two device-key partials (device summary and member links)."""
-    return fold(DEVICE_KEY_FIELDS, [a, b])
-
-
 def device_summary_row(device_id: str, device: Partial, as_of: str) -> list:
     """The device_summary row (DEVICE_SUMMARY_COLUMNS order)."""
     device_type = value_of(device["device_type"])
@@ -176,11 +171,6 @@ MEMBER_FIELDS: dict[str, Field] = {
     "last": MAX,
     "devices": Field(_merge_devices, thaw=dict),
 }
-
-
-def merge_member(a: Partial, b: Partial) -> Partial:
-    """Merge two member partials."""
-    return fold(MEMBER_FIELDS, [a, b])
 
 
 def member_summary_row(member_id: str, member: Partial, as_of: str) -> list:

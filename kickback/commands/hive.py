@@ -16,17 +16,13 @@ import click
 from thrift.protocol.TProtocol import TProtocolException
 from thrift.Thrift import TApplicationException
 
-import hive as hivelib
-from hive import (
-    FORMATS,
-    HIVE_ERRORS,
-    DdlError,
-    HiveUnavailable,
-    InvalidValue,
-    QueryError,
-    error_message,
-)
-from hive.validate import check_database, check_dt, check_hour
+import hive as hivelib  # the package's front door; `hive` is this module's click group
+from hive import HiveUnavailable, partitions
+from hive.connection import HIVE_ERRORS, error_message
+from hive.ddl import DdlError
+from hive.output import FORMATS, format_rows
+from hive.queries import QueryError, bind_params, fetch, list_queries, load_query, run_query
+from hive.validate import InvalidValue, check_database, check_dt, check_hour, check_warehouse_uri
 from kickback.config import Settings
 from warehouse.catalog import Catalog
 from warehouse.storage import Storage, StorageError
@@ -97,7 +93,7 @@ def _storage(settings: Settings) -> Storage:
 def _warehouse(settings: Settings) -> str:
     """The warehouse root as the URI the DDL's LOCATIONs start with."""
     try:
-        return hivelib.check_warehouse_uri(_storage(settings).uri())
+        return check_warehouse_uri(_storage(settings).uri())
     except InvalidValue as exc:
         raise click.ClickException("warehouse_dir: %s" % exc) from None
 
@@ -117,7 +113,7 @@ def _echo_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     if not columns:
         click.echo("OK")
         return
-    click.echo(hivelib.format_rows(columns, rows, fmt))
+    click.echo(format_rows(columns, rows, fmt))
 
 
 @click.group()
@@ -157,7 +153,7 @@ def register(settings: Settings, dt: str, hour: str | None) -> None:
 def repair(settings: Settings) -> None:
     """Recovery: MSCK REPAIR TABLE on every partitioned table (adds incomplete folders too)."""
     with _cursor(settings) as cursor:
-        tables = hivelib.repair(cursor)
+        tables = partitions.repair(cursor)
     click.echo("repaired: %s" % ", ".join(tables))
 
 
@@ -189,12 +185,12 @@ _format_option = click.option(
 def query(settings: Settings, name: str, pairs: tuple[str, ...], fmt: str) -> None:
     """Run the named query NAME from the query kit."""
     try:
-        named = hivelib.load_query(name)
-        params = hivelib.bind_params(named, _parse_params(pairs))
+        named = load_query(name)
+        params = bind_params(named, _parse_params(pairs))
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
     with _cursor(settings) as cursor:
-        columns, rows = hivelib.run_query(cursor, named, params)
+        columns, rows = run_query(cursor, named, params)
     _echo_rows(columns, rows, fmt)
 
 
@@ -207,15 +203,15 @@ def sql(settings: Settings, statement: str, fmt: str) -> None:
     with _cursor(settings) as cursor:
         # The user's own SQL, sent as typed: no parameters, no formatting.
         cursor.execute(statement)
-        columns, rows = hivelib.fetch(cursor)
+        columns, rows = fetch(cursor)
     _echo_rows(columns, rows, fmt)
 
 
 @hive.command()
 def queries() -> None:
     """List the named queries with their parameters and defaults."""
-    for name in hivelib.list_queries():
-        named = hivelib.load_query(name)
+    for name in list_queries():
+        named = load_query(name)
         click.echo(name)
         click.echo("    %s" % named.description)
         for param in named.params:

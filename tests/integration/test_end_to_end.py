@@ -15,7 +15,8 @@ from conftest_pipeline import DAY
 
 from api import create_app
 from kickback.commands.api import app_config
-from mapreduce.device_log import Event, landing_hour_from_path, landing_hour_start_ms, parse_line
+from mapreduce.device_log import Event, landing_hour_from_path, parse_line
+from mapreduce.utc import landing_hour_start_ms
 
 KEY = "e2e-key"
 
@@ -103,6 +104,7 @@ def test_thrift_restart_gives_only_503s_and_the_api_recovers(pipeline_run, loade
     import threading
     import time
 
+    from kickback.commands.stack import stack_config
     from stack import control
 
     member_id = sorted({e.member_id for e in _raw_events(pipeline_run[0]) if e.member_id})[0]
@@ -118,10 +120,10 @@ def test_thrift_restart_gives_only_503s_and_the_api_recovers(pipeline_run, loade
     caller.start()
     try:
         time.sleep(1)
-        assert control.stop_service(loaded_hbase, "thrift")
+        assert control.stop_service(stack_config(loaded_hbase), "thrift")
         time.sleep(3)
     finally:
-        control.start_service(loaded_hbase, "thrift")
+        control.start_service(stack_config(loaded_hbase), "thrift")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (len(statuses) < 5 or statuses[-5:] != [200] * 5):
         time.sleep(0.2)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-import hive
+from hive.partitions import add_partitions, discover
 from tests.integration.conftest_hive import event
 from warehouse.catalog import Catalog
 from warehouse.storage import Storage
@@ -23,8 +23,8 @@ def add(settings, hive_cursor):
     """Register one complete partition folder of the test warehouse."""
     def run(table, dt, hour):
         storage = Storage(str(settings.warehouse_dir))
-        partitions = hive.discover(Catalog(storage), table, dt, hour)
-        hive.add_partitions(hive_cursor, partitions, storage)
+        partitions = discover(Catalog(storage), table, dt, hour)
+        add_partitions(hive_cursor, partitions, storage)
     return run
 
 

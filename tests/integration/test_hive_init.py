@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hive
-from hive.partitions import FILE_TABLES, PARTITIONED_TABLES
+from hive.dedup import DEDUP_COLUMNS
+from hive.partitions import FILE_TABLES, PARTITIONED_TABLES, add_partitions, discover
 from mapreduce import records
 from tests.integration.conftest_hive import event
 from warehouse.catalog import Catalog
@@ -25,7 +26,7 @@ def test_init_twice_is_harmless_and_keeps_registered_data(settings, hive_cursor,
     warehouse.partition("events", "2026-01-02", [event("i-1", "2026-01-02T10:00:00.000Z", "2026-01-02")], hour="10")
     storage = Storage(str(settings.warehouse_dir))
     uri = storage.uri()
-    hive.add_partitions(hive_cursor, hive.discover(Catalog(storage), "events", "2026-01-02"), storage)
+    add_partitions(hive_cursor, discover(Catalog(storage), "events", "2026-01-02"), storage)
 
     hive.apply_ddl(hive_cursor, settings.hive_database, uri)
     hive.apply_ddl(hive_cursor, settings.hive_database, uri)
@@ -46,5 +47,5 @@ def test_server_sees_every_column_commented_in_records_order(hive_cursor):
         assert all(comment for _, _, comment in columns), table
 
     dedup = _describe(hive_cursor, "events_dedup")
-    assert [name for name, _, _ in dedup] == list(hive.dedup.DEDUP_COLUMNS) + ["event_dt"]
+    assert [name for name, _, _ in dedup] == list(DEDUP_COLUMNS) + ["event_dt"]
     assert all(comment for _, _, comment in dedup)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hive
+from hive.partitions import repair
 from tests.integration.conftest_hive import event
 
 DAY = "2026-02-10"
@@ -80,7 +80,7 @@ def test_without_a_manifest_event_days_come_from_events(warehouse, register):
 def test_repair_is_the_recovery_path_and_adds_incomplete_folders_too(settings, warehouse, hive_cursor):
     _tree(warehouse)
 
-    hive.repair(hive_cursor)
+    repair(hive_cursor)
 
     assert "dt=%s/hour=02" % DAY in _partitions(hive_cursor, "events")
     assert _count(hive_cursor, "SELECT count(*) FROM events") == 11

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import hive
+from hive.queries import bind_params, list_queries, load_query, run_query
 from tests.integration.conftest_hive import event
 
 FIRST_WEEK = "2026-03-30"  # a Monday
@@ -56,13 +56,13 @@ def loaded(warehouse, register):
 
 
 def run(cursor, name, **params):
-    query = hive.load_query(name)
-    return hive.run_query(cursor, query, hive.bind_params(query, params))
+    query = load_query(name)
+    return run_query(cursor, query, bind_params(query, params))
 
 
 def test_every_named_query_returns_the_expected_rows(loaded, hive_cursor):
     window = {"start_dt": DAY, "end_dt": NEXT}
-    results = {name: run(hive_cursor, name, **window) for name in hive.list_queries()}
+    results = {name: run(hive_cursor, name, **window) for name in list_queries()}
     one_merchant = run(hive_cursor, "top_merchants", limit="1", **window)
 
     assert results["daily_active_devices"] == (
@@ -92,8 +92,8 @@ def test_every_named_query_returns_the_expected_rows(loaded, hive_cursor):
 
 def _inputs(cursor, name, start, end):
     """The partitions Hive's own plan says the query reads (EXPLAIN DEPENDENCY)."""
-    query = hive.load_query(name)
-    cursor.execute("EXPLAIN DEPENDENCY " + query.sql, hive.bind_params(query, {"start_dt": start, "end_dt": end}))
+    query = load_query(name)
+    cursor.execute("EXPLAIN DEPENDENCY " + query.sql, bind_params(query, {"start_dt": start, "end_dt": end}))
     plan = json.loads(cursor.fetchall()[0][0])
     return [item["partitionName"] for item in plan["input_partitions"]]
 

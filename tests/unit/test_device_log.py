@@ -14,18 +14,20 @@ from mapreduce.contract import MAX_LINE_BYTES, REJECT_REASONS
 from mapreduce.device_log import (
     Event,
     Rejection,
-    _iso_to_ms_general,  # the fast path's reference
     event_row,
-    format_date,
-    format_time,
-    iso_to_ms,
     landing_hour_from_path,
-    landing_hour_start_ms,
     landing_source_name,
     parse_line,
     quarantine_row,
 )
 from mapreduce.records import EVENT_COLUMNS, QUARANTINE_COLUMNS
+from mapreduce.utc import (
+    _iso_to_ms_general,  # the fast path's reference
+    format_date,
+    format_time,
+    iso_to_ms,
+    landing_hour_start_ms,
+)
 
 LANDING = landing_hour_start_ms("2026-11-27", 8)
 HOUR = 3_600_000

@@ -13,15 +13,10 @@ from mrjob.hadoop import HadoopJobRunner
 
 from hbase_schema import keys
 from mapreduce.contract import DEVICE_TYPES, EVENT_TYPES, REJECT_REASONS
-from mapreduce.device_log import (
-    Event,
-    Rejection,
-    iso_to_ms,
-    landing_hour_start_ms,
-    parse_line,
-)
+from mapreduce.device_log import Event, Rejection, parse_line
 from mapreduce.mr_validate_events import MRValidateEvents
 from mapreduce.records import DATASETS
+from mapreduce.utc import iso_to_ms, landing_hour_start_ms
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLES = DOCS / "examples"

@@ -16,6 +16,7 @@ import pytest
 from generator import generate_landing
 
 device_log = pytest.importorskip("mapreduce.device_log")
+utc = pytest.importorskip("mapreduce.utc")
 
 DAY = dt.date(2026, 11, 27)
 
@@ -35,7 +36,7 @@ def test_parser_outcomes_equal_the_manifest(tmp_path: Path, seed: int, gz: bool,
                                 late_rate=0.1, gzip=gz, files_per_hour=files, progress=False)
     seen: dict[str, int] = {}
     for hour in manifest.hours:
-        start = device_log.landing_hour_start_ms(DAY.isoformat(), hour.hour)
+        start = utc.landing_hour_start_ms(DAY.isoformat(), hour.hour)
         got: Counter = Counter()
         first_hours: Counter = Counter()
         for entry in hour.files:

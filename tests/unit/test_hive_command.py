@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from pyhive import exc as pyhive_exc
 from pyhive.hive import ttypes
 
-from hive import HiveUnavailable, load_ddl
+from hive import HiveUnavailable
+from hive.ddl import load_ddl
 from hive.dedup import rebuild_statement
 from kickback.commands.hive import hive as hive_group
 from kickback.config import ConfigError

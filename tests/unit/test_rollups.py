@@ -30,31 +30,24 @@ def make_event(**fields):
     return event
 
 
+def pairwise(dataset):
+    """Merge two partials of ``dataset``, as one combiner or reducer call would."""
+    return lambda a, b: rollups.merge_partials(dataset, [a, b])
+
+
 def device_row(*events):
     """device_daily row (as a column dict) of some events of one device."""
-    merged = functools.reduce(rollups.merge_device, map(rollups.device_partial, events))
+    merged = rollups.merge_partials(rollups.DEVICE_DAILY, map(rollups.device_partial, events))
     return dict(zip(DEVICE_DAILY_COLUMNS, rollups.finalize_device("d1", merged)))
 
 
 def member_row(*events):
     """member_daily row (as a column dict) of some events of one member."""
-    merged = functools.reduce(rollups.merge_member, map(rollups.member_partial, events))
+    merged = rollups.merge_partials(rollups.MEMBER_DAILY, map(rollups.member_partial, events))
     return dict(zip(MEMBER_DAILY_COLUMNS, rollups.finalize_member("m1", merged)))
 
 
 # --- options ----------------------------------------------------------------
-
-def test_parse_event_days_none_means_every_day():
-    assert rollups.parse_event_days(None) is None
-    assert rollups.parse_event_days([]) is None
-
-
-def test_parse_event_days_dedupes():
-    assert rollups.parse_event_days(["2026-11-27", "2026-11-27", "2024-02-29"]) == {
-        "2026-11-27",
-        "2024-02-29",
-    }
-
 
 @pytest.mark.parametrize("text", ["2025-02-29", "2026-1-27", "2026-11-27T00", " 2026-11-27"])
 def test_parse_day_rejects_non_dates(text):
@@ -242,7 +235,8 @@ def test_member_event_copies_merge_to_one():
     event = make_event(event_type="checkin", member_id="m1", store_id="s")
     a = rollups.member_event_partial(event)
     b = rollups.member_event_partial(dict(event, store_id="t"))
-    assert rollups.merge_member_event(a, b) == rollups.merge_member_event(b, a) == a
+    merge = pairwise(rollups.MEMBER_EVENTS)
+    assert merge(a, b) == merge(b, a) == a
 
 
 # --- merge laws -------------------------------------------------------------
@@ -300,10 +294,10 @@ def readings(draw):
 
 
 MERGES = [
-    (events, rollups.device_partial, rollups.merge_device),
-    (readings, rollups.device_partial, rollups.merge_device),
-    (events, rollups.member_partial, rollups.merge_member),
-    (events, rollups.member_event_partial, rollups.merge_member_event),
+    (events, rollups.device_partial, pairwise(rollups.DEVICE_DAILY)),
+    (readings, rollups.device_partial, pairwise(rollups.DEVICE_DAILY)),
+    (events, rollups.member_partial, pairwise(rollups.MEMBER_DAILY)),
+    (events, rollups.member_event_partial, pairwise(rollups.MEMBER_EVENTS)),
 ]
 
 
