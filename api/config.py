@@ -10,25 +10,24 @@ error is one line naming the variable (or the key) and the rule.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
+from hbase_schema import client_config, keys
+
 DEFAULTS: dict[str, Any] = {
-    # Thrift1 server of HBase.
-    "HBASE_HOST": "127.0.0.1",
-    "HBASE_THRIFT_PORT": 9090,
-    # happybase table_prefix: tables are <prefix>_member_summary etc.
-    "HBASE_TABLE_PREFIX": "kickback",
-    # Socket timeout of every HBase call.
-    "HBASE_TIMEOUT_MS": 10000,
-    "HBASE_POOL_SIZE": 4,
+    # Thrift1 server of HBase; the HBase client's defaults and rules are
+    # hbase_schema.client_config's, shared with the project's Settings.
+    "HBASE_HOST": client_config.DEFAULT_HOST,
+    "HBASE_THRIFT_PORT": client_config.DEFAULT_THRIFT_PORT,
+    "HBASE_TABLE_PREFIX": client_config.DEFAULT_TABLE_PREFIX,
+    "HBASE_TIMEOUT_MS": client_config.DEFAULT_TIMEOUT_MS,
+    "HBASE_POOL_SIZE": client_config.DEFAULT_POOL_SIZE,
     # How long a request waits for a free pooled connection; None = HBASE_TIMEOUT_MS.
     "HBASE_POOL_TIMEOUT_MS": None,
     # Salt buckets of the row keys (must match the loader's).
-    "HBASE_BUCKETS": 16,
+    "HBASE_BUCKETS": keys.DEFAULT_BUCKETS,
     # A ready happybase.ConnectionPool (or a fake); None = create one lazily.
     "HBASE_POOL": None,
     # Retry-After seconds on 503 when HBase is unreachable.
@@ -44,11 +43,6 @@ DEFAULTS: dict[str, Any] = {
 }
 
 ENV_PREFIX = "KICKBACK_"
-
-# HBase table names (the same rule as kickback.config): an optional
-# namespace, then [A-Za-z0-9_.-] not starting with "." or "-".
-_HBASE_PREFIX = re.compile(r"(?:[A-Za-z0-9_]+:)?[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_HOST_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?")
 
 
 class ApiConfigError(ValueError):
@@ -108,7 +102,7 @@ def _port(name: str, value: Any) -> int:
 
 
 def _buckets(name: str, value: Any) -> int:
-    return _integer(name, value, 1, 256)
+    return _integer(name, value, 1, keys.MAX_BUCKETS)
 
 
 def _pool_timeout(name: str, value: Any) -> int | None:
@@ -119,28 +113,18 @@ def _pool_timeout(name: str, value: Any) -> int | None:
 def _host(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise ApiConfigError("%s must be a host name, got %r" % (name, value))
-    text = value
-    if not text:
-        raise ApiConfigError("%s must not be empty" % name)
-    if ":" in text:
-        try:
-            ipaddress.IPv6Address(text)
-            return text
-        except ValueError:
-            pass
-    elif _HOST_NAME.fullmatch(text):
-        return text
-    raise ApiConfigError("%s must be a host name or IP address (no scheme, port or spaces), got %r"
-                         % (name, text))
+    rule = client_config.host_rule(value)
+    if rule:
+        raise ApiConfigError("%s %s, got %r" % (name, rule, value))
+    return value
 
 
 def _table_prefix(name: str, value: Any) -> str:
     # "" means no prefix (happybase table_prefix=None).
     text = "" if value is None else str(value)
-    if text and not _HBASE_PREFIX.fullmatch(text):
-        raise ApiConfigError(
-            "%s must be an HBase table name: letters, digits, _ . - (not first: . or -), "
-            "optionally after a namespace and ':', got %r" % (name, text))
+    rule = text and client_config.table_prefix_rule(text)
+    if rule:
+        raise ApiConfigError("%s %s, got %r" % (name, rule, text))
     return text
 
 

@@ -24,26 +24,28 @@ _AFTER_SEP = bytes([SEP[0] + 1])
 _DAY_MAX = 99999999
 # The largest event time a key holds (13 digits of epoch milliseconds).
 MS_MAX = 9999999999999
-_MAX_BUCKETS = 256
+# Salt buckets: the default, and the most the two hex digits of a salt can tell apart.
+DEFAULT_BUCKETS = 16
+MAX_BUCKETS = 256
 
 
-def bucket(entity_id: str, buckets: int = 16) -> int:
+def bucket(entity_id: str, buckets: int = DEFAULT_BUCKETS) -> int:
     """The salt bucket of an entity id."""
     _check_buckets(buckets)
     return zlib.crc32(entity_id.encode("utf-8")) % buckets
 
 
-def summary_key(entity_id: str, buckets: int = 16) -> bytes:
+def summary_key(entity_id: str, buckets: int = DEFAULT_BUCKETS) -> bytes:
     """Row key of an entity's summary row."""
     return _salt(entity_id, buckets) + _id_bytes(entity_id)
 
 
-def entity_prefix(entity_id: str, buckets: int = 16) -> bytes:
+def entity_prefix(entity_id: str, buckets: int = DEFAULT_BUCKETS) -> bytes:
     """Prefix shared by all daily and event rows of an entity."""
     return summary_key(entity_id, buckets) + SEP
 
 
-def daily_key(entity_id: str, day: datetime.date, buckets: int = 16) -> bytes:
+def daily_key(entity_id: str, day: datetime.date, buckets: int = DEFAULT_BUCKETS) -> bytes:
     """Row key of an entity's rollup for one day."""
     return entity_prefix(entity_id, buckets) + _reversed_day(day)
 
@@ -67,7 +69,7 @@ def daily_range(
     entity_id: str,
     start: datetime.date | None,
     end: datetime.date | None,
-    buckets: int = 16,
+    buckets: int = DEFAULT_BUCKETS,
 ) -> tuple[bytes, bytes]:
     """(row_start, row_stop) scanning days end..start inclusive, newest first."""
     if start is not None and end is not None and start > end:
@@ -81,7 +83,7 @@ def daily_range(
     return row_start, row_stop
 
 
-def event_key(member_id: str, event_ms: int, event_id: str, buckets: int = 16) -> bytes:
+def event_key(member_id: str, event_ms: int, event_id: str, buckets: int = DEFAULT_BUCKETS) -> bytes:
     """Row key of one member event; a re-landed copy maps to the same key."""
     if not 0 <= event_ms <= MS_MAX:
         raise ValueError("event time out of range: %r ms" % event_ms)
@@ -105,7 +107,7 @@ def event_range(
     member_id: str,
     start_ms: int | None,
     end_ms: int | None,
-    buckets: int = 16,
+    buckets: int = DEFAULT_BUCKETS,
 ) -> tuple[bytes, bytes]:
     """(row_start, row_stop) for events with start_ms <= time < end_ms, newest first."""
     for name, value, low in (("start", start_ms, 0), ("end", end_ms, 1)):
@@ -126,7 +128,7 @@ def event_range(
     return row_start, row_stop
 
 
-def split_points(buckets: int = 16) -> list[bytes]:
+def split_points(buckets: int = DEFAULT_BUCKETS) -> list[bytes]:
     """Region boundaries that give each salt bucket its own region."""
     _check_buckets(buckets)
     return [b"%02x" % i for i in range(1, buckets)]
@@ -165,5 +167,5 @@ def _split(key: bytes, parts: int, kind: str) -> list[str]:
 
 
 def _check_buckets(buckets: int) -> None:
-    if not 1 <= buckets <= _MAX_BUCKETS:
-        raise ValueError("buckets must be 1..%d, got %r" % (_MAX_BUCKETS, buckets))
+    if not 1 <= buckets <= MAX_BUCKETS:
+        raise ValueError("buckets must be 1..%d, got %r" % (MAX_BUCKETS, buckets))

@@ -10,13 +10,13 @@ docs/configuration.md documents each field.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from hbase_schema import client_config, keys
 from warehouse.storage import StorageError, StorageOptions, split_uri
 
 ENV_PREFIX = "KICKBACK_"
@@ -91,12 +91,12 @@ class Settings:
     yarn_nodemanager_vcores: int = 4
 
     # HBase through its Thrift1 server.
-    hbase_host: str = "127.0.0.1"
-    hbase_thrift_port: int = 9090
-    hbase_table_prefix: str = "kickback"
-    hbase_timeout_ms: int = 10000
-    hbase_pool_size: int = 4
-    hbase_buckets: int = 16
+    hbase_host: str = client_config.DEFAULT_HOST
+    hbase_thrift_port: int = client_config.DEFAULT_THRIFT_PORT
+    hbase_table_prefix: str = client_config.DEFAULT_TABLE_PREFIX
+    hbase_timeout_ms: int = client_config.DEFAULT_TIMEOUT_MS
+    hbase_pool_size: int = client_config.DEFAULT_POOL_SIZE
+    hbase_buckets: int = keys.DEFAULT_BUCKETS
     hbase_daily_ttl_days: int = 400
     hbase_events_ttl_days: int = 90
     hbase_load_workers: int = 4
@@ -242,13 +242,8 @@ CLUSTER_ROOT = "/kickback"
 # Kerberos service name, which no setting provides: they fail before connecting.
 HIVE_AUTH_MODES = ("NONE", "NOSASL")
 
-# HBase's TableName rules, ASCII only: an optional namespace, then a
-# qualifier of [A-Za-z0-9_.-] that does not start with "." or "-". The prefix
-# is joined to each table name with "_", so a legal prefix makes legal names.
-_HBASE_PREFIX = re.compile(r"(?:[A-Za-z0-9_]+:)?[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # The rule of hive.validate.check_database (not imported: it pulls in PyHive).
 _HIVE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
-_HOST_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?")
 # -Xmx: a whole number with a unit (no unit would mean bytes, so one is
 # required).
 _HEAP = re.compile(r"([1-9][0-9]*)([kKmMgGtT])")
@@ -321,7 +316,7 @@ def _at_least_1(name: str, value: int) -> None:
 
 
 def _buckets(name: str, value: int) -> None:
-    _check_range(name, value, 1, 256)
+    _check_range(name, value, 1, keys.MAX_BUCKETS)
 
 
 def _ttl_days(name: str, value: int) -> None:
@@ -334,23 +329,16 @@ def _not_empty(name: str, value: str) -> None:
 
 
 def _host(name: str, value: str) -> None:
-    _not_empty(name, value)
-    if ":" in value:
-        try:
-            ipaddress.IPv6Address(value)
-            return
-        except ValueError:
-            pass
-    elif _HOST_NAME.fullmatch(value):
-        return
-    raise _fail(name, "must be a host name or IP address (no scheme, port or spaces)", value)
+    rule = client_config.host_rule(value)
+    if rule:
+        raise _fail(name, rule, value)
 
 
 def _table_prefix(name: str, value: str) -> None:
     _not_empty(name, value)
-    if not _HBASE_PREFIX.fullmatch(value):
-        raise _fail(name, "must be an HBase table name: letters, digits, _ . - (not first: . or -), "
-                    "optionally after a namespace and ':'", value)
+    rule = client_config.table_prefix_rule(value)
+    if rule:
+        raise _fail(name, rule, value)
 
 
 def _hive_identifier(name: str, value: str) -> None:
