@@ -32,7 +32,7 @@ from bench import api_server, data, goals, hbase_bench, hbase_setup, loadgen, st
 from bench.child import python_env
 from bench.report import figure
 from bench.workspace import API_KEY, TABLE_PREFIX, Workspace, bench_settings
-from kickback.commands.api import WORKER_CLASS
+from kickback.commands.api import WORKER_CLASS, gunicorn_options
 from kickback.config import Settings
 from mapreduce import tsv
 from warehouse import layout
@@ -91,7 +91,29 @@ def run(settings: Settings, workspace: Workspace, scale: int, seconds: float, sa
                 half["target_rps"], half["latency"].get("p99_ms", 0)))
     finally:
         api_server.stop(server)
+    measured["floor"] = _measure_floor(settings, workspace, ids, seconds, say)
     return _result(settings, label, len(ids), seconds, measured)
+
+
+def _measure_floor(settings: Settings, workspace: Workspace, ids: list[str], seconds: float,
+                   say: Say) -> dict[str, Any]:
+    """The member GET on ``bench.floor_app``: the same worker model without the API's code."""
+    port = api_server.free_port()
+    options = gunicorn_options(settings, api_server.HOST, port, settings.api_workers)
+    env = {"FLOOR_HBASE_HOST": settings.hbase_host, "FLOOR_HBASE_PORT": str(settings.hbase_thrift_port),
+           "FLOOR_TABLE_PREFIX": TABLE_PREFIX, "FLOOR_BUCKETS": str(settings.hbase_buckets),
+           "FLOOR_POOL_SIZE": str(settings.hbase_pool_size), "FLOOR_TIMEOUT_MS": str(settings.hbase_timeout_ms)}
+    say("starting the floor app (bare WSGI, %d %s workers) on 127.0.0.1:%d"
+        % (settings.api_workers, WORKER_CLASS, port))
+    server = api_server.start_floor(port, options, env, workspace.logs / "floor.log")
+    try:
+        floor = measure({"ids": ids, "batch_size": BATCH_IDS, "max_requests": 1_000_000, "op": "member",
+                         "http": {"host": api_server.HOST, "port": port, "api_key": API_KEY, "timeout_s": 10}},
+                        seconds, workspace)
+    finally:
+        api_server.stop(server)
+    say("  floor GET /v1/members/{id}: %.0f req/s (p99 %.1f ms)" % (floor["rps"], floor["latency"].get("p99_ms", 0)))
+    return floor
 
 
 def measure(spec: dict[str, Any], seconds: float, workspace: Workspace,
@@ -163,6 +185,17 @@ def _ensure_tables(settings: Settings, workspace: Workspace, label: str, events:
 def _result(settings: Settings, label: str, id_count: int, seconds: float,
             measured: dict[str, Any]) -> dict[str, Any]:
     figures = []
+    floor, member = measured["floor"], measured["member"]
+    figures.append(figure(
+        "floor: bare WSGI member GET req/s at concurrency %d" % CONCURRENCY, floor["rps"], "req/s",
+        yardstick="happybase table.row()", yardstick_value=member["raw"]["rps"],
+        note="bench.floor_app on the same gunicorn workers: the ceiling of any Python app on this "
+             "worker model here; p50 %.1f ms, p99 %.1f ms, errors %d" % (
+                 floor["latency"].get("p50_ms", 0), floor["latency"].get("p99_ms", 0), floor["errors"])))
+    figures.append(figure(
+        "GET /v1/members/{id} req/s against the floor", member["peak"]["rps"], "req/s",
+        yardstick="floor: bare WSGI member GET", yardstick_value=floor["rps"],
+        note="what Flask, the schemas, auth and the access log cost"))
     for name, api_op, _, raw_name in ENDPOINTS:
         m = measured[api_op]
         peak, raw, half = m["peak"], m["raw"], m["half"]

@@ -1,4 +1,4 @@
-"""Start and stop the lookup API (gunicorn, as ``kickback api serve``) for a benchmark.
+"""Start and stop the lookup API (gunicorn, as ``kickback api serve``) or its floor for a benchmark.
 
 The server runs detached in its own session on a free loopback port, with
 its log under the bench workspace; ``stop`` ends exactly that process
@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from bench.child import python_env
 
@@ -39,22 +39,37 @@ def free_port(host: str = HOST) -> int:
 
 def start(port: int, workers: int, env: Mapping[str, str], log_file: Path,
           timeout_s: float = 90) -> subprocess.Popen:
-    """Start gunicorn on ``HOST:port`` and wait until /healthz answers."""
-    Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+    """Start the API (gunicorn) on ``HOST:port`` and wait until /healthz answers."""
     argv = [sys.executable, "-c", _SERVE, "api", "serve", "--host", HOST, "--port", str(port),
             "--workers", str(workers)]
+    return _start("the API", argv, port, env, log_file, timeout_s)
+
+
+def start_floor(port: int, options: Mapping[str, Any], env: Mapping[str, str], log_file: Path,
+                timeout_s: float = 90) -> subprocess.Popen:
+    """Start ``bench.floor_app`` on gunicorn with the API's worker ``options`` and wait for /healthz."""
+    argv = [sys.executable, "-m", "gunicorn", "--worker-class", str(options["worker_class"]),
+            "--workers", str(options["workers"]), "--worker-connections", str(options["worker_connections"]),
+            "--keep-alive", str(options["keepalive"]), "--bind", "%s:%d" % (HOST, port),
+            "--no-control-socket", "bench.floor_app:app"]
+    return _start("the floor app", argv, port, env, log_file, timeout_s)
+
+
+def _start(name: str, argv: list[str], port: int, env: Mapping[str, str], log_file: Path,
+           timeout_s: float) -> subprocess.Popen:
+    Path(log_file).parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=python_env(env), start_new_session=True)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServerFailed("the API exited with %s during start; log: %s" % (proc.returncode, log_file))
+            raise ServerFailed("%s exited with %s during start; log: %s" % (name, proc.returncode, log_file))
         if _answers(port):
             return proc
         time.sleep(0.5)
     stop(proc)
-    raise ServerFailed("the API did not answer within %.0f s; log: %s" % (timeout_s, log_file))
+    raise ServerFailed("%s did not answer within %.0f s; log: %s" % (name, timeout_s, log_file))
 
 
 def stop(proc: subprocess.Popen, timeout_s: float = 30) -> None:
