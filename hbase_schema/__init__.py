@@ -5,8 +5,7 @@ built or parsed), ``tables`` (table specs as data), ``admin`` (idempotent
 create/describe), ``presplit`` (pre-splitting through our Java tool),
 ``rows`` (record -> row), ``reader`` (part files -> records), ``writer``
 (parallel, retried batch writes), ``loader`` (one partition, verified),
-``bulk`` (ImportTsv + bulk load), ``partitions`` (what a landing date loads),
-``fakes`` (an in-memory HBase for unit tests).
+``bulk`` (ImportTsv + bulk load), ``partitions`` (what a landing date loads).
 """
 
 from hbase_schema.admin import create_tables, describe

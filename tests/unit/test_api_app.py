@@ -78,7 +78,7 @@ def test_nothing_connects_until_a_request_needs_hbase(monkeypatch):
 
 def test_readyz_503_when_a_table_is_missing():
     fake = sample_hbase()
-    del fake._tables["member_events"]
+    del fake.tables["member_events"]
     response = create_app(api_config(FakeConnectionPool(fake))).test_client().get("/readyz")
     assert response.status_code == 503
     assert "member_events" in response.json["detail"]

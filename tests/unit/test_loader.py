@@ -10,11 +10,10 @@ import threading
 import time
 
 import pytest
+from fake_hbase import FakeConnectionPool, kickback_hbase
 
 from hbase_schema import keys, loader
 from hbase_schema.errors import BadRecord, LoadError
-from hbase_schema.fakes import FakeConnection, FakeHBase, FakePool
-from hbase_schema.tables import table_specs
 from hbase_schema.writer import RetryPolicy
 from mapreduce import records, tsv
 
@@ -25,17 +24,12 @@ NO_WAIT = RetryPolicy(attempts=5, base_s=0.0, max_s=0.0)
 
 @pytest.fixture
 def hbase():
-    server = FakeHBase()
-    connection = FakeConnection(server, "kb")
-    connection.open()
-    for name, families in table_specs(400, 90).items():
-        connection.create_table(name, families)
-    return server
+    return kickback_hbase("kb")
 
 
 @pytest.fixture
 def pool(hbase):
-    return FakePool(hbase, size=3, table_prefix="kb")
+    return FakeConnectionPool(hbase, size=3, table_prefix="kb")
 
 
 def member_daily(n):
@@ -157,17 +151,14 @@ def test_daily_chunks_are_sent_as_one_call_each(tmp_path, pool, hbase):
 def test_transient_errors_are_retried_with_backoff_and_lose_nothing(tmp_path, hbase, mocker):
     rows = [member_event(n) for n in range(40)]
     files = write_partition(tmp_path, "member_events", rows)
-    clean = FakeHBase()
-    clean_conn = FakeConnection(clean, "kb")
-    clean_conn.open()
-    clean_conn.create_table("member_events", table_specs(400, 90)["member_events"])
-    loader.load_partition(FakePool(clean, table_prefix="kb"), "member_events", files)
+    clean = kickback_hbase("kb")
+    loader.load_partition(FakeConnectionPool(clean, table_prefix="kb"), "member_events", files)
 
-    hbase.fail_next(2, "before")
-    hbase.fail_next(1, "after")  # the server applied it, the acknowledgement was lost
+    hbase.fail_next(2)
+    hbase.fail_next(1, when="after")  # the server applied it, the acknowledgement was lost
     sleep = mocker.patch("hbase_schema.writer.time.sleep")
     retry = RetryPolicy(attempts=5, base_s=0.5, max_s=10.0)
-    report = loader.load_partition(FakePool(hbase, table_prefix="kb"), "member_events", files,
+    report = loader.load_partition(FakeConnectionPool(hbase, table_prefix="kb"), "member_events", files,
                                    workers=1, batch_size=10, retry=retry)
     assert report.rows_written == {"member_events": 40}
     assert hbase.cells("kb_member_events") == clean.cells("kb_member_events")
@@ -204,7 +195,7 @@ def test_giving_up_after_the_last_attempt_fails_the_load(tmp_path, pool, hbase):
 
 def test_a_stale_connection_is_refreshed_and_retried(tmp_path, hbase):
     files = write_partition(tmp_path, "member_daily", [member_daily(1), member_daily(2)])
-    pool = FakePool(hbase, size=1, table_prefix="kb")
+    pool = FakeConnectionPool(hbase, size=1, table_prefix="kb")
     hbase.fail_next(1, error=ConnectionResetError("reset by peer"))
     loader.load_partition(pool, "member_daily", files, retry=NO_WAIT)
     assert len(hbase.cells("kb_member_daily")) == 2
@@ -288,7 +279,7 @@ def test_a_count_mismatch_fails_the_load(tmp_path, pool, mocker):
 
 
 def test_workers_share_the_pool_and_the_parser_never_holds_a_connection(tmp_path, hbase, mocker):
-    pool = FakePool(hbase, size=2, table_prefix="kb")
+    pool = FakeConnectionPool(hbase, size=2, table_prefix="kb")
     files = write_partition(tmp_path, "member_events", [member_event(n) for n in range(60)])
     parser_thread = threading.current_thread()
     held_while_parsing = []

@@ -9,24 +9,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from fake_hbase import FakeConnectionPool, kickback_hbase
 from test_loader import member_event, member_summary, write_partition
 
 from hbase_schema import bulk, loader
 from hbase_schema.errors import LoadError
-from hbase_schema.fakes import FakeConnection, FakeHBase, FakePool
 from hbase_schema.jvm import JavaTools
-from hbase_schema.tables import LAYOUTS, table_specs
+from hbase_schema.tables import LAYOUTS
 
 TOOLS = JavaTools("java", "/jars/*", Path("/conf"), ("-Dflag=1",))
-
-
-def new_hbase():
-    server = FakeHBase()
-    connection = FakeConnection(server, "kb")
-    connection.open()
-    for name, families in table_specs(400, 90).items():
-        connection.create_table(name, families)
-    return server
 
 
 class FakeTools:
@@ -82,8 +73,8 @@ class FakeTools:
 
 
 def batch_contents(tmp_path, dataset, files):
-    clean = new_hbase()
-    loader.load_partition(FakePool(clean, table_prefix="kb"), dataset, files)
+    clean = kickback_hbase("kb")
+    loader.load_partition(FakeConnectionPool(clean, table_prefix="kb"), dataset, files)
     return clean.cells("kb_" + dataset)
 
 
@@ -96,9 +87,9 @@ def test_bulk_and_batch_paths_give_identical_tables(tmp_path, dataset, rows, cou
     rows[2] = dict(rows[2])
     rows[2][LAYOUTS[dataset].value_columns[1]] = "tab\there and\nnewline\rCR"
     files = write_partition(tmp_path, dataset, rows)
-    hbase = new_hbase()
+    hbase = kickback_hbase("kb")
     tools = FakeTools(hbase, counters=counters)
-    report = bulk.bulk_load(FakePool(hbase, table_prefix="kb"), dataset, files, TOOLS,
+    report = bulk.bulk_load(FakeConnectionPool(hbase, table_prefix="kb"), dataset, files, TOOLS,
                             work_dir=tmp_path / "work", run=tools)
     assert report.rows_read == len(rows)
     assert report.rows_written == {dataset: len(rows)}
@@ -136,13 +127,13 @@ def test_import_tsv_columns_name_the_row_key_timestamp_and_family_columns(tmp_pa
 
 def test_a_failing_import_tsv_fails_the_load_and_keeps_its_log(tmp_path):
     files = write_partition(tmp_path, "member_events", [member_event(1)])
-    hbase = new_hbase()
+    hbase = kickback_hbase("kb")
 
     def failing(argv, **kwargs):
         return subprocess.CompletedProcess(argv, 1, "INFO x\nERROR ImportTsv: table not found\n")
 
     with pytest.raises(LoadError, match="ImportTsv failed .exit 1.: ERROR ImportTsv: table not found"):
-        bulk.bulk_load(FakePool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
+        bulk.bulk_load(FakeConnectionPool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
                        work_dir=tmp_path / "work", run=failing)
     (kept,) = (tmp_path / "work").iterdir()
     assert "table not found" in (kept / "importtsv.log").read_text()
@@ -150,7 +141,7 @@ def test_a_failing_import_tsv_fails_the_load_and_keeps_its_log(tmp_path):
 
 def test_rows_missing_after_the_bulk_load_fail_the_load(tmp_path):
     files = write_partition(tmp_path, "member_events", [member_event(n) for n in range(3)])
-    hbase = new_hbase()
+    hbase = kickback_hbase("kb")
     tools = FakeTools(hbase)
 
     def lossy(argv, **kwargs):
@@ -161,24 +152,24 @@ def test_rows_missing_after_the_bulk_load_fail_the_load(tmp_path):
         return done
 
     with pytest.raises(LoadError, match="3 of 3 rows are not readable"):
-        bulk.bulk_load(FakePool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
+        bulk.bulk_load(FakeConnectionPool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
                        work_dir=tmp_path / "work", run=lossy)
 
 
 def test_import_tsv_counters_must_match_the_input(tmp_path):
     files = write_partition(tmp_path, "member_events", [member_event(n) for n in range(4)])
-    hbase = new_hbase()
+    hbase = kickback_hbase("kb")
     with pytest.raises(LoadError, match="ImportTsv into member_events wrote 3 of 4 rows"):
-        bulk.bulk_load(FakePool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
+        bulk.bulk_load(FakeConnectionPool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
                        work_dir=tmp_path / "work", run=FakeTools(hbase, counters=True, lose=1))
 
 
 def test_with_counters_only_a_spread_sample_is_read_back(tmp_path, mocker):
     files = write_partition(tmp_path, "member_events", [member_event(n) for n in range(30)])
-    hbase = new_hbase()
+    hbase = kickback_hbase("kb")
     mocker.patch.object(bulk, "READBACK_SAMPLE", 10)
     count = mocker.spy(bulk, "count_present")
-    bulk.bulk_load(FakePool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
+    bulk.bulk_load(FakeConnectionPool(hbase, table_prefix="kb"), "member_events", files, TOOLS,
                    work_dir=tmp_path / "work", run=FakeTools(hbase, counters=True))
     assert len(count.call_args.args[2]) == 10
 

@@ -7,11 +7,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from fake_hbase import FakeConnectionPool, FakeHBase
 from test_loader import member_daily, member_summary, write_partition
 from thriftpy2.transport import TTransportException
 
 from hbase_schema import keys
-from hbase_schema.fakes import FakeHBase, FakePool
 from kickback.cli import main
 
 
@@ -19,7 +19,7 @@ from kickback.cli import main
 def server(mocker):
     hbase = FakeHBase()
     mocker.patch("kickback.commands.hbase.happybase.ConnectionPool",
-                 side_effect=lambda size, **kw: FakePool(hbase, size, kw["table_prefix"]))
+                 side_effect=lambda size, **kw: FakeConnectionPool(hbase, size, kw["table_prefix"]))
     return hbase
 
 

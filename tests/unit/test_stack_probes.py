@@ -15,10 +15,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from fake_hbase import FakeConnection, FakeHBase
 from thriftpy2.transport import TTransportException
 
 from hbase_schema.errors import HBaseIOError
-from hbase_schema.fakes import FakeConnection, FakeHBase
 from stack import control, services
 from stack.errors import StackError
 from stack.services import PROBE_TABLE, Readiness, Service

@@ -4,9 +4,9 @@ idempotent creation by hbase_schema.admin against the in-memory HBase."""
 from __future__ import annotations
 
 import pytest
+from fake_hbase import FakeConnection, FakeHBase
 
 from hbase_schema import admin, tables
-from hbase_schema.fakes import FakeConnection, FakeHBase
 from mapreduce import records
 
 
