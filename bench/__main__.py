@@ -113,9 +113,10 @@ def main(only: str | None, scale: int, seconds: float, cluster_events: int, hist
     workspace.make_dirs()
     results_dir.mkdir(parents=True, exist_ok=True)
     _say("bringing the local stack up (idempotent)")
+    from kickback.commands.stack import stack_config
     from stack.control import up
 
-    up(settings, say=_say)
+    up(stack_config(settings), say=_say)
     for name in names:
         started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         details = machine.describe()

@@ -42,6 +42,7 @@ HDFS_ROOT = "kickback-bench"
 
 def run(settings: Settings, workspace: Workspace, events: int, say: Say) -> dict[str, Any]:
     """Measure one landing day on the local runner, then on the cluster profile."""
+    from kickback.commands.stack import stack_config
     from stack import control
 
     label = "cluster%d" % events
@@ -49,19 +50,19 @@ def run(settings: Settings, workspace: Workspace, events: int, say: Say) -> dict
     files = data.landing_files(landing, [data.DAY])
     local = _local(workspace, label, landing, say)
     say("stopping the local stack; starting the cluster profile")
-    control.down(settings, say=say)
+    control.down(stack_config(settings), say=say)
     cluster_settings = settings.replace(stack_profile="cluster")
     started = time.monotonic()
     try:
-        control.up(cluster_settings, say=say)
+        control.up(stack_config(cluster_settings), say=say)
         stack_up_s = time.monotonic() - started
         tiny_landing = data.ensure_landing(workspace, "cluster-tiny", TINY_EVENTS, say=say)
         tiny = _on_yarn(cluster_settings, workspace, "cluster-tiny", tiny_landing, say)
         big = _on_yarn(cluster_settings, workspace, label, landing, say)
     finally:
         say("stopping the cluster profile; starting the local stack again")
-        control.down(cluster_settings, say=say)
-        control.up(settings, say=say)
+        control.down(stack_config(cluster_settings), say=say)
+        control.up(stack_config(settings), say=say)
     return result(events, len(files), local, big, tiny, stack_up_s)
 
 

@@ -1,4 +1,4 @@
-"""Configuration files of the local stack, rendered from Settings.
+"""Configuration files of the local stack, rendered from its ``StackConfig``.
 
 Everything binds to 127.0.0.1; web UIs are off; data lives under the stack's
 data folder so it survives ``down``/``up``. A file is rewritten only when its
@@ -8,13 +8,11 @@ content changes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 from xml.sax.saxutils import escape
 
+from stack.config import StackConfig
 from stack.paths import StackPaths
-
-if TYPE_CHECKING:
-    from kickback.config import Settings
 
 LOG4J2 = """\
 status = warn
@@ -53,7 +51,7 @@ def site_xml(properties: Mapping[str, object]) -> str:
     return '<?xml version="1.0"?>\n<configuration>\n%s</configuration>\n' % rows
 
 
-def hbase_site(settings: "Settings", paths: StackPaths) -> dict[str, object]:
+def hbase_site(config: StackConfig, paths: StackPaths) -> dict[str, object]:
     """Standalone HBase: master, region server and ZooKeeper in one JVM."""
     data = paths.data / "hbase"
     return {
@@ -62,11 +60,11 @@ def hbase_site(settings: "Settings", paths: StackPaths) -> dict[str, object]:
         "hbase.tmp.dir": str(data / "tmp"),
         "hbase.zookeeper.property.dataDir": str(data / "zookeeper"),
         "hbase.zookeeper.quorum": "127.0.0.1",
-        "hbase.zookeeper.property.clientPort": settings.hbase_zk_port,
+        "hbase.zookeeper.property.clientPort": config.hbase_zk_port,
         # The local filesystem has no hflush/hsync; the WAL would refuse it.
         "hbase.unsafe.stream.capability.enforce": "false",
-        "hbase.master.port": settings.hbase_master_port,
-        "hbase.regionserver.port": settings.hbase_regionserver_port,
+        "hbase.master.port": config.hbase_master_port,
+        "hbase.regionserver.port": config.hbase_regionserver_port,
         "hbase.master.ipc.address": "127.0.0.1",
         "hbase.regionserver.ipc.address": "127.0.0.1",
         "hbase.master.hostname": "127.0.0.1",
@@ -109,14 +107,14 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_all(settings: "Settings", paths: StackPaths,
+def render_all(config: StackConfig, paths: StackPaths,
                hbase_properties: Mapping[str, object] | None = None) -> None:
     """Write HBase's and the Hadoop launcher's files (``hbase_properties``: HBase's, if not the local ones).
 
     The Hive services' files are ``stack.hive.render_all``'s.
     """
     hbase = paths.conf / "hbase"
-    write_if_changed(hbase / "hbase-site.xml", site_xml(hbase_properties or hbase_site(settings, paths)))
+    write_if_changed(hbase / "hbase-site.xml", site_xml(hbase_properties or hbase_site(config, paths)))
     write_if_changed(hbase / "log4j2.properties", LOG4J2)
     hadoop = paths.conf / "hadoop"
     write_if_changed(hadoop / "core-site.xml", site_xml(core_site(paths)))

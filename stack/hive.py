@@ -38,21 +38,18 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from hbase_schema.errors import reason
 from stack import profile
 from stack.cluster.conf import FAST_START_FLAGS
 from stack.cluster.layout import ClusterLayout
 from stack.conf import site_xml, write_if_changed
+from stack.config import StackConfig
 from stack.java import JDK17_OPENS_BROAD
 from stack.paths import StackPaths
 from stack.process import port_open
 from stack.services import Readiness, Service
-
-if TYPE_CHECKING:
-    from kickback.config import Settings
-
 
 # The Maven bundle both services run from.
 BUNDLE = "hive"
@@ -137,33 +134,33 @@ class HiveLayout:
             folder.mkdir(parents=True, exist_ok=True)
 
 
-def metastore_uri(settings: "Settings") -> str:
+def metastore_uri(config: StackConfig) -> str:
     """The metastore's Thrift URI: HiveServer2's, and any other engine's, ``hive.metastore.uris``."""
-    return "thrift://127.0.0.1:%d" % settings.hive_metastore_port
+    return "thrift://127.0.0.1:%d" % config.hive_metastore_port
 
 
-def warehouse_dirs(settings: "Settings", layout: HiveLayout) -> tuple[str, str]:
+def warehouse_dirs(config: StackConfig, layout: HiveLayout) -> tuple[str, str]:
     """The metastore's managed and external warehouse roots (where tables without LOCATION go)."""
-    if profile.is_cluster(settings):
+    if profile.is_cluster(config):
         # Hive 4.0.1's own defaults, on the cluster profile's HDFS.
-        return (settings.hdfs_uri + "/user/hive/warehouse",
-                settings.hdfs_uri + "/warehouse/tablespace/external/hive")
+        return (config.hdfs_uri + "/user/hive/warehouse",
+                config.hdfs_uri + "/warehouse/tablespace/external/hive")
     return (layout.warehouse / "managed").as_uri(), (layout.warehouse / "external").as_uri()
 
 
-def default_fs(settings: "Settings") -> str:
+def default_fs(config: StackConfig) -> str:
     """``fs.defaultFS`` of both services: HDFS in the cluster profile, else the local file system."""
-    return settings.hdfs_uri if profile.is_cluster(settings) else "file:///"
+    return config.hdfs_uri if profile.is_cluster(config) else "file:///"
 
 
-def metastore_site(settings: "Settings", paths: StackPaths) -> dict[str, object]:
+def metastore_site(config: StackConfig, paths: StackPaths) -> dict[str, object]:
     """``metastore-site.xml``: Thrift on 127.0.0.1, an embedded Derby catalog."""
     layout = HiveLayout(paths)
-    managed, external = warehouse_dirs(settings, layout)
+    managed, external = warehouse_dirs(config, layout)
     return {
         # REQUIRED: the port is a setting; the default bind is every interface.
         "metastore.thrift.bind.host": "127.0.0.1",
-        "metastore.thrift.port": settings.hive_metastore_port,
+        "metastore.thrift.port": config.hive_metastore_port,
         # REQUIRED: the default is ./metastore_db in the working folder.
         "javax.jdo.option.ConnectionURL": "jdbc:derby:;databaseName=%s;create=true" % layout.metastore_db,
         "javax.jdo.option.ConnectionDriverName": "org.apache.derby.jdbc.EmbeddedDriver",
@@ -177,29 +174,29 @@ def metastore_site(settings: "Settings", paths: StackPaths) -> dict[str, object]
         # profile's root file system).
         "metastore.warehouse.dir": managed,
         "metastore.warehouse.external.dir": external,
-        "fs.defaultFS": default_fs(settings),
+        "fs.defaultFS": default_fs(config),
         # SPEED: otherwise every ADD PARTITION lists its folder for "fast stats".
         "metastore.stats.autogather": "false",
     }
 
 
-def hiveserver2_site(settings: "Settings", paths: StackPaths) -> dict[str, object]:
+def hiveserver2_site(config: StackConfig, paths: StackPaths) -> dict[str, object]:
     """``hive-site.xml`` of HiveServer2: the metastore service, 127.0.0.1, MapReduce in the profile's place."""
     layout = HiveLayout(paths)
-    managed, external = warehouse_dirs(settings, layout)
+    managed, external = warehouse_dirs(config, layout)
     tmp = layout.tmp
     site: dict[str, object] = {
         # REQUIRED: empty means an embedded metastore inside HiveServer2.
-        "hive.metastore.uris": metastore_uri(settings),
+        "hive.metastore.uris": metastore_uri(config),
         # HiveServer2's copy of the warehouse roots (temporary and CTAS paths).
         "hive.metastore.warehouse.dir": managed,
         "hive.metastore.warehouse.external.dir": external,
         # REQUIRED: the endpoint (default 0.0.0.0:10000).
         "hive.server2.thrift.bind.host": "127.0.0.1",
-        "hive.server2.thrift.port": settings.hive_port,
+        "hive.server2.thrift.port": config.hive_port,
         "hive.server2.transport.mode": "binary",
         # The server's side of the client's hive_auth (NONE: SASL PLAIN, any user).
-        "hive.server2.authentication": settings.hive_auth,
+        "hive.server2.authentication": config.hive_auth,
         # SAFETY: the web UI would bind 0.0.0.0:10002, a port no setting owns.
         "hive.server2.webui.port": 0,
         # Queries run as the HiveServer2 user, whatever user name PyHive sends.
@@ -260,19 +257,19 @@ def hiveserver2_site(settings: "Settings", paths: StackPaths) -> dict[str, objec
         "hive.scheduled.queries.executor.enabled": "false",
         "hive.server2.materializedviews.registry.impl": "DUMMY",
     }
-    site.update(_execution(settings, layout))
+    site.update(_execution(config, layout))
     return site
 
 
-def _execution(settings: "Settings", layout: HiveLayout) -> dict[str, object]:
+def _execution(config: StackConfig, layout: HiveLayout) -> dict[str, object]:
     """Where MapReduce runs and which file system paths resolve against."""
-    if profile.is_cluster(settings):
+    if profile.is_cluster(config):
         return {
             # REQUIRED: tables and scratch in the cluster's HDFS; jobs on its YARN.
-            "fs.defaultFS": settings.hdfs_uri,
+            "fs.defaultFS": config.hdfs_uri,
             "mapreduce.framework.name": "yarn",
-            "yarn.resourcemanager.address": "%s:%d" % (settings.yarn_host, settings.yarn_port),
-            "hive.exec.scratchdir": settings.hdfs_uri + "/tmp/hive",
+            "yarn.resourcemanager.address": "%s:%d" % (config.yarn_host, config.yarn_port),
+            "hive.exec.scratchdir": config.hdfs_uri + "/tmp/hive",
             # REQUIRED: Hive ships these with each job. Its tasks run on the
             # cluster's Hadoop 3.4 classpath plus hive-exec, and hive-exec
             # needs classes Hadoop 3.4 no longer carries (map tasks failed
@@ -306,19 +303,19 @@ def task_jars(layout: HiveLayout) -> list[Path]:
     return sorted(path for path in layout.jars.glob("*.jar") if path.name.startswith(TASK_JAR_PREFIXES))
 
 
-def render_all(settings: "Settings", paths: StackPaths) -> None:
+def render_all(config: StackConfig, paths: StackPaths) -> None:
     """Write both services' configuration folders."""
     layout = HiveLayout(paths)
     layout.make_dirs()
-    write_if_changed(layout.metastore_conf / "metastore-site.xml", site_xml(metastore_site(settings, paths)))
+    write_if_changed(layout.metastore_conf / "metastore-site.xml", site_xml(metastore_site(config, paths)))
     write_if_changed(layout.metastore_conf / METASTORE_LOG4J2, LOG4J2)
-    write_if_changed(layout.hiveserver2_conf / "hive-site.xml", site_xml(hiveserver2_site(settings, paths)))
+    write_if_changed(layout.hiveserver2_conf / "hive-site.xml", site_xml(hiveserver2_site(config, paths)))
     write_if_changed(layout.hiveserver2_conf / HIVESERVER2_LOG4J2, LOG4J2)
 
 
-def _classpath(settings: "Settings", layout: HiveLayout, conf: Path) -> str:
+def _classpath(config: StackConfig, layout: HiveLayout, conf: Path) -> str:
     folders = [str(conf)]
-    if profile.is_cluster(settings):
+    if profile.is_cluster(config):
         # The cluster's client files (core, hdfs, yarn and mapred site): the
         # HDFS client's replication and the addresses and container sizes
         # that a job's application master reads from the job's configuration.
@@ -339,19 +336,19 @@ def _argv(java: Path, heap: str, jvm_flags: tuple[str, ...], layout: HiveLayout,
     )
 
 
-def metastore_argv(settings: "Settings", paths: StackPaths, java: Path) -> tuple[str, ...]:
+def metastore_argv(config: StackConfig, paths: StackPaths, java: Path) -> tuple[str, ...]:
     """The metastore's java command line."""
     layout = HiveLayout(paths)
-    return _argv(java, settings.hive_metastore_heap, FAST_START_FLAGS, layout, layout.metastore_conf / METASTORE_LOG4J2,
-                 _classpath(settings, layout, layout.metastore_conf), METASTORE_MAIN,
+    return _argv(java, config.hive_metastore_heap, FAST_START_FLAGS, layout, layout.metastore_conf / METASTORE_LOG4J2,
+                 _classpath(config, layout, layout.metastore_conf), METASTORE_MAIN,
                  "-Dderby.stream.error.file=%s" % (paths.logs / "derby.log"))
 
 
-def hiveserver2_argv(settings: "Settings", paths: StackPaths, java: Path) -> tuple[str, ...]:
+def hiveserver2_argv(config: StackConfig, paths: StackPaths, java: Path) -> tuple[str, ...]:
     """HiveServer2's java command line."""
     layout = HiveLayout(paths)
-    return _argv(java, settings.hive_heap, HIVESERVER2_JVM_FLAGS, layout, layout.hiveserver2_conf / HIVESERVER2_LOG4J2,
-                 _classpath(settings, layout, layout.hiveserver2_conf), HIVESERVER2_MAIN)
+    return _argv(java, config.hive_heap, HIVESERVER2_JVM_FLAGS, layout, layout.hiveserver2_conf / HIVESERVER2_LOG4J2,
+                 _classpath(config, layout, layout.hiveserver2_conf), HIVESERVER2_MAIN)
 
 
 def get_all_databases(host: str, port: int, timeout_s: float = 5.0) -> list[str]:
@@ -466,25 +463,25 @@ def probe_hiveserver2(host: str, port: int, auth: str, username: str,
     return Readiness(True, "SELECT 1 and SHOW DATABASES ran")
 
 
-def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Service]:
+def define(config: StackConfig, paths: StackPaths, java: Path) -> dict[str, Service]:
     """The metastore and HiveServer2, in start order."""
     layout = HiveLayout(paths)
-    where = "yarn %s:%d, hdfs" % (settings.yarn_host, settings.yarn_port) if profile.is_cluster(settings) \
+    where = "yarn %s:%d, hdfs" % (config.yarn_host, config.yarn_port) if profile.is_cluster(config) \
         else "local"
     metastore = Service(
         name="metastore",
-        endpoint="%s (hive metastore %s, derby %s)" % (metastore_uri(settings), HIVE_VERSION, layout.metastore_db),
-        ports=(settings.hive_metastore_port,),
-        argv=metastore_argv(settings, paths, java),
-        probe=lambda: probe_metastore("127.0.0.1", settings.hive_metastore_port),
+        endpoint="%s (hive metastore %s, derby %s)" % (metastore_uri(config), HIVE_VERSION, layout.metastore_db),
+        ports=(config.hive_metastore_port,),
+        argv=metastore_argv(config, paths, java),
+        probe=lambda: probe_metastore("127.0.0.1", config.hive_metastore_port),
     )
     hiveserver2 = Service(
         name="hive",
         endpoint="hiveserver2 %s:%d (hive %s, auth %s, mapreduce %s)"
-        % (settings.hive_host, settings.hive_port, HIVE_VERSION, settings.hive_auth, where),
-        ports=(settings.hive_port,),
-        argv=hiveserver2_argv(settings, paths, java),
-        probe=lambda: probe_hiveserver2(settings.hive_host, settings.hive_port, settings.hive_auth,
-                                        settings.hive_username),
+        % (config.hive_host, config.hive_port, HIVE_VERSION, config.hive_auth, where),
+        ports=(config.hive_port,),
+        argv=hiveserver2_argv(config, paths, java),
+        probe=lambda: probe_hiveserver2(config.hive_host, config.hive_port, config.hive_auth,
+                                        config.hive_username),
     )
     return {service.name: service for service in (metastore, hiveserver2)}

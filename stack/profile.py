@@ -12,35 +12,33 @@ profile, while any service runs, is refused in one line.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from typing import TYPE_CHECKING
 
 from stack import process
+from stack.api import NAME as API
 from stack.cluster.daemons import DAEMONS
 from stack.cluster.layout import BUNDLE
+from stack.config import StackConfig
 from stack.errors import StackError
 from stack.paths import StackPaths
 
-if TYPE_CHECKING:
-    from kickback.config import Settings
-
-# The services both profiles run (and the API `kickback run` starts).
-# HiveServer2 (hive) stops before the metastore it uses.
-SHARED_SERVICES = ("api", "hive", "metastore", "thrift", "hbase")
+# The services both profiles run, in stop order: HiveServer2 (hive) before
+# the metastore it uses, Thrift before HBase.
+SHARED_SERVICES = ("hive", "metastore", "thrift", "hbase")
 
 
-def is_cluster(settings: "Settings") -> bool:
-    """Whether ``settings`` ask for the cluster profile."""
-    return settings.stack_profile == "cluster"
+def is_cluster(config: StackConfig) -> bool:
+    """Whether ``config`` asks for the cluster profile."""
+    return config.stack_profile == "cluster"
 
 
-def bundles(settings: "Settings", local: tuple[str, ...]) -> tuple[str, ...]:
+def bundles(config: StackConfig, local: tuple[str, ...]) -> tuple[str, ...]:
     """The Maven bundles to resolve: the local ones, plus the daemons' in the cluster profile."""
-    return (*local, BUNDLE) if is_cluster(settings) else tuple(local)
+    return (*local, BUNDLE) if is_cluster(config) else tuple(local)
 
 
 def stop_order() -> tuple[str, ...]:
-    """Every service ``down`` stops, in order: HBase before the HDFS it writes to."""
-    return (*SHARED_SERVICES, *reversed(DAEMONS))
+    """Every service ``down`` stops, in order: the API before the HBase it reads, HBase before its HDFS."""
+    return (API, *SHARED_SERVICES, *reversed(DAEMONS))
 
 
 def marker(paths: StackPaths):
@@ -87,24 +85,24 @@ def hbase_rootdir(paths: StackPaths) -> str:
     return ""
 
 
-def check_switch(settings: "Settings", paths: StackPaths) -> None:
+def check_switch(config: StackConfig, paths: StackPaths) -> None:
     """Refuse, in one line, to start one profile while services of the other run."""
     services = running(paths)
     current = running_profile(paths, services)
-    if current is None or current == settings.stack_profile:
+    if current is None or current == config.stack_profile:
         return
     shown = ", ".join("%s pid %d" % item for item in services.items())
     raise StackError(
         "the %s profile of the stack in %s is running (%s): run `kickback stack down` first, "
         "then `kickback stack up` with KICKBACK_STACK_PROFILE=%s"
-        % (current, paths.root, shown, settings.stack_profile)
+        % (current, paths.root, shown, config.stack_profile)
     )
 
 
-def record(settings: "Settings", paths: StackPaths) -> None:
+def record(config: StackConfig, paths: StackPaths) -> None:
     """Note the profile ``up`` is starting."""
     marker(paths).parent.mkdir(parents=True, exist_ok=True)
-    marker(paths).write_text(settings.stack_profile + "\n")
+    marker(paths).write_text(config.stack_profile + "\n")
 
 
 def forget(paths: StackPaths) -> None:

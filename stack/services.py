@@ -18,6 +18,7 @@ service now, and otherwise why not.
 - hadoop: the launcher prints its version, its file system shell
   (``hadoop fs -test -d``) runs with the stack's configuration, and the
   streaming jar is there.
+- api (the lookup API, which ``up`` leaves to ``kickback run``): see ``stack.api``.
 """
 
 from __future__ import annotations
@@ -28,17 +29,14 @@ import subprocess
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from hbase_schema.errors import reason
+from stack.config import StackConfig
 from stack.hadoop import streaming_jar
 from stack.java import JDK17_FLAGS
 from stack.paths import StackPaths
 from stack.process import port_open
-
-if TYPE_CHECKING:
-    from kickback.config import Settings
-
 
 # The table the Thrift probe creates, writes and reads (no table prefix).
 PROBE_TABLE = "kickback_stack_probe"
@@ -72,10 +70,15 @@ class Service:
     ports: tuple[int, ...]
     argv: tuple[str, ...]
     probe: Callable[[], Readiness]
-    env: dict[str, str] = field(default_factory=dict)
+    # Added to the caller's environment; may hold secrets (the API's keys).
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    # Where its ports must be free before it starts.
+    host: str = "127.0.0.1"
+    # The folder it runs in; None: the stack's run folder.
+    cwd: Path | None = None
 
 
-def hbase_argv(settings: "Settings", paths: StackPaths, java: Path, main: tuple[str, ...], heap: str,
+def hbase_argv(config: StackConfig, paths: StackPaths, java: Path, main: tuple[str, ...], heap: str,
                classpath: str | None = None) -> tuple[str, ...]:
     """The java command line for an HBase main class (``classpath``: instead of conf dir + all jars)."""
     conf = paths.conf / "hbase"
@@ -188,38 +191,38 @@ def probe_stack_hadoop(paths: StackPaths, fs_dir: str | None = None) -> Readines
     return probe_hadoop(paths.hadoop_bin, jar, fs_dir or paths.root)
 
 
-def define(settings: "Settings", paths: StackPaths, java: Path,
+def define(config: StackConfig, paths: StackPaths, java: Path,
            hbase_classpath: str | None = None) -> dict[str, Service]:
     """Every background service of the stack, in start order (``hbase_classpath``: HBase's, if not all its jars)."""
     hbase = Service(
         name="hbase",
         endpoint="zookeeper 127.0.0.1:%d, master :%d, regionserver :%d"
-        % (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
-        ports=(settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
-        argv=hbase_argv(settings, paths, java, ("org.apache.hadoop.hbase.master.HMaster", "start"), settings.hbase_heap,
+        % (config.hbase_zk_port, config.hbase_master_port, config.hbase_regionserver_port),
+        ports=(config.hbase_zk_port, config.hbase_master_port, config.hbase_regionserver_port),
+        argv=hbase_argv(config, paths, java, ("org.apache.hadoop.hbase.master.HMaster", "start"), config.hbase_heap,
                         hbase_classpath),
         probe=lambda: probe_hbase(
-            (settings.hbase_zk_port, settings.hbase_master_port, settings.hbase_regionserver_port),
+            (config.hbase_zk_port, config.hbase_master_port, config.hbase_regionserver_port),
             paths.log_file("hbase"),
         ),
     )
     thrift = Service(
         name="thrift",
-        endpoint="hbase thrift1 %s:%d (buffered, binary)" % (settings.hbase_host, settings.hbase_thrift_port),
-        ports=(settings.hbase_thrift_port,),
+        endpoint="hbase thrift1 %s:%d (buffered, binary)" % (config.hbase_host, config.hbase_thrift_port),
+        ports=(config.hbase_thrift_port,),
         argv=hbase_argv(
-            settings, paths, java,
+            config, paths, java,
             ("org.apache.hadoop.hbase.thrift.ThriftServer", "-b", "127.0.0.1",
-             "-p", str(settings.hbase_thrift_port), "-threadpool", "start"),
-            settings.thrift_heap,
+             "-p", str(config.hbase_thrift_port), "-threadpool", "start"),
+            config.thrift_heap,
             hbase_classpath,
         ),
-        probe=lambda: probe_thrift(settings.hbase_host, settings.hbase_thrift_port),
+        probe=lambda: probe_thrift(config.hbase_host, config.hbase_thrift_port),
     )
     # The metastore and HiveServer2 (stack.hive, which builds on this module).
     from stack import hive
 
-    return {**{service.name: service for service in (hbase, thrift)}, **hive.define(settings, paths, java)}
+    return {**{service.name: service for service in (hbase, thrift)}, **hive.define(config, paths, java)}
 
 
 def service_env(service: Service) -> dict[str, str]:

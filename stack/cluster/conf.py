@@ -1,9 +1,9 @@
-"""The cluster profile's configuration files, rendered from Settings.
+"""The cluster profile's configuration files, rendered from the stack's ``StackConfig``.
 
 One folder (``conf/hadoop-cluster``) serves the four daemons and their
 clients (the ``hadoop`` launcher, the MapReduce application master and
 tasks). Every address the daemons bind is 127.0.0.1 with a port from
-Settings; ``fs.defaultFS`` is ``Settings.hdfs_uri``. Keys marked
+the configuration; ``fs.defaultFS`` is ``StackConfig.hdfs_uri``. Keys marked
 "proved" were shown necessary by removing them in the prototype
 (/work/notes/hadoop-proto-report.md); the others are reasoned in place.
 
@@ -15,15 +15,13 @@ an ``hdfs-site.xml`` beside them (HBase's own HDFS client reads it).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 from stack.cluster.layout import ClusterLayout
 from stack.conf import site_xml, write_if_changed
+from stack.config import StackConfig
 from stack.java import JDK17_OPENS_BROAD
 from stack.paths import StackPaths
-
-if TYPE_CHECKING:
-    from kickback.config import Settings
 
 # C1 only and the serial GC: on 2 cores JVM start is JIT-bound; measured in
 # the prototype, this halves daemon start and MapReduce AM time (+40-60 MB RSS).
@@ -70,10 +68,10 @@ def _at(port: int) -> str:
     return "127.0.0.1:%d" % port
 
 
-def core_site(settings: "Settings", layout: ClusterLayout, user: str) -> dict[str, object]:
+def core_site(config: StackConfig, layout: ClusterLayout, user: str) -> dict[str, object]:
     """The file system every daemon and client uses."""
     return {
-        "fs.defaultFS": settings.hdfs_uri,
+        "fs.defaultFS": config.hdfs_uri,
         "hadoop.tmp.dir": str(layout.tmp),
         # Who the web UIs act as when no user.name is given.
         "hadoop.http.staticuser.user": user,
@@ -82,7 +80,7 @@ def core_site(settings: "Settings", layout: ClusterLayout, user: str) -> dict[st
     }
 
 
-def hdfs_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object]:
+def hdfs_site(config: StackConfig, layout: ClusterLayout) -> dict[str, object]:
     """One NameNode and one DataNode, replication 1, on 127.0.0.1."""
     return {
         "dfs.namenode.name.dir": layout.name_dir.as_uri(),
@@ -91,13 +89,13 @@ def hdfs_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object]:
         "dfs.permissions.enabled": "false",
         # proved: otherwise every restart waits 30 s in safe mode.
         "dfs.namenode.safemode.extension": 0,
-        "dfs.namenode.rpc-address": _at(settings.hdfs_port),
-        "dfs.namenode.http-address": _at(settings.hdfs_http_port),
-        "dfs.datanode.address": _at(settings.hdfs_datanode_port),
-        "dfs.datanode.http.address": _at(settings.hdfs_datanode_http_port),
-        "dfs.datanode.ipc.address": _at(settings.hdfs_datanode_ipc_port),
+        "dfs.namenode.rpc-address": _at(config.hdfs_port),
+        "dfs.namenode.http-address": _at(config.hdfs_http_port),
+        "dfs.datanode.address": _at(config.hdfs_datanode_port),
+        "dfs.datanode.http.address": _at(config.hdfs_datanode_http_port),
+        "dfs.datanode.ipc.address": _at(config.hdfs_datanode_ipc_port),
         # proved: otherwise the DataNode's internal web server takes a random port.
-        "dfs.datanode.http.internal-proxy.port": settings.hdfs_datanode_proxy_port,
+        "dfs.datanode.http.internal-proxy.port": config.hdfs_datanode_proxy_port,
         # WebHDFS redirects to the DataNode by this name: a literal loopback IP.
         "dfs.datanode.hostname": "127.0.0.1",
         "dfs.webhdfs.enabled": "true",
@@ -116,29 +114,29 @@ def _block_close_keys() -> dict[str, object]:
     }
 
 
-def yarn_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object]:
+def yarn_site(config: StackConfig, layout: ClusterLayout) -> dict[str, object]:
     """One ResourceManager (capacity scheduler) and one NodeManager with the MapReduce shuffle."""
     return {
         "yarn.resourcemanager.hostname": "127.0.0.1",
-        "yarn.resourcemanager.address": _at(settings.yarn_port),
-        "yarn.resourcemanager.scheduler.address": _at(settings.yarn_scheduler_port),
-        "yarn.resourcemanager.resource-tracker.address": _at(settings.yarn_tracker_port),
-        "yarn.resourcemanager.admin.address": _at(settings.yarn_admin_port),
-        "yarn.resourcemanager.webapp.address": _at(settings.yarn_web_port),
+        "yarn.resourcemanager.address": _at(config.yarn_port),
+        "yarn.resourcemanager.scheduler.address": _at(config.yarn_scheduler_port),
+        "yarn.resourcemanager.resource-tracker.address": _at(config.yarn_tracker_port),
+        "yarn.resourcemanager.admin.address": _at(config.yarn_admin_port),
+        "yarn.resourcemanager.webapp.address": _at(config.yarn_web_port),
         "yarn.resourcemanager.scheduler.class":
             "org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacityScheduler",
         "yarn.nodemanager.hostname": "127.0.0.1",
         # Its default is a random port.
-        "yarn.nodemanager.address": _at(settings.yarn_nodemanager_port),
-        "yarn.nodemanager.localizer.address": _at(settings.yarn_localizer_port),
-        "yarn.nodemanager.webapp.address": _at(settings.yarn_nodemanager_web_port),
+        "yarn.nodemanager.address": _at(config.yarn_nodemanager_port),
+        "yarn.nodemanager.localizer.address": _at(config.yarn_localizer_port),
+        "yarn.nodemanager.webapp.address": _at(config.yarn_nodemanager_web_port),
         "yarn.nodemanager.aux-services": "mapreduce_shuffle",
         "yarn.nodemanager.aux-services.mapreduce_shuffle.class": "org.apache.hadoop.mapred.ShuffleHandler",
         "yarn.nodemanager.local-dirs": str(layout.yarn_local),
         # proved for mrjob: it reads task tracebacks from <dir>/userlogs/<app>/container_*/stderr.
         "yarn.nodemanager.log-dirs": str(layout.userlogs),
-        "yarn.nodemanager.resource.memory-mb": settings.yarn_nodemanager_memory_mb,
-        "yarn.nodemanager.resource.cpu-vcores": settings.yarn_nodemanager_vcores,
+        "yarn.nodemanager.resource.memory-mb": config.yarn_nodemanager_memory_mb,
+        "yarn.nodemanager.resource.cpu-vcores": config.yarn_nodemanager_vcores,
         # A streaming task's JVM plus Python peaks near 3 GB of virtual memory.
         "yarn.nodemanager.pmem-check-enabled": "false",
         "yarn.nodemanager.vmem-check-enabled": "false",
@@ -147,9 +145,9 @@ def yarn_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object]:
         # Keep finished containers' folders 10 minutes for debugging.
         "yarn.nodemanager.delete.debug-delay-sec": 600,
         "yarn.scheduler.minimum-allocation-mb": MIN_ALLOCATION_MB,
-        "yarn.scheduler.maximum-allocation-mb": settings.yarn_nodemanager_memory_mb,
+        "yarn.scheduler.maximum-allocation-mb": config.yarn_nodemanager_memory_mb,
         "yarn.scheduler.minimum-allocation-vcores": 1,
-        "yarn.scheduler.maximum-allocation-vcores": settings.yarn_nodemanager_vcores,
+        "yarn.scheduler.maximum-allocation-vcores": config.yarn_nodemanager_vcores,
         "yarn.timeline-service.enabled": "false",
         "yarn.log-aggregation-enable": "false",
         "yarn.resourcemanager.recovery.enabled": "false",
@@ -163,7 +161,7 @@ def _application_classpath(layout: ClusterLayout) -> str:
     return "%s,%s/*" % (layout.conf, layout.jars)
 
 
-def mapred_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object]:
+def mapred_site(config: StackConfig, layout: ClusterLayout) -> dict[str, object]:
     """MapReduce on YARN with container sizes for this machine."""
     # The opens: a Hive job's AM and tasks run Hive's classes (Guice and
     # cglib in the AM, Kryo in the tasks), which reflect into java.base on
@@ -182,11 +180,11 @@ def mapred_site(settings: "Settings", layout: ClusterLayout) -> dict[str, object
         # Must fit the task heap with room to spare.
         "mapreduce.task.io.sort.mb": 64,
         # The shuffle handler binds the wildcard address on this port (no bind-host key).
-        "mapreduce.shuffle.port": settings.mapreduce_shuffle_port,
+        "mapreduce.shuffle.port": config.mapreduce_shuffle_port,
         "yarn.app.mapreduce.am.staging-dir": "/tmp/hadoop-yarn/staging",
         # proved: a known band instead of random ports (the AM still binds the wildcard).
-        "yarn.app.mapreduce.am.job.client.port-range": settings.mapreduce_am_ports,
-        "yarn.app.mapreduce.am.webapp.port-range": settings.mapreduce_am_web_ports,
+        "yarn.app.mapreduce.am.job.client.port-range": config.mapreduce_am_ports,
+        "yarn.app.mapreduce.am.webapp.port-range": config.mapreduce_am_web_ports,
     }
 
 
@@ -207,14 +205,14 @@ def capacity_scheduler() -> dict[str, object]:
     }
 
 
-def hbase_on_hdfs(settings: "Settings", layout: ClusterLayout, local: Mapping[str, object]) -> dict[str, object]:
+def hbase_on_hdfs(config: StackConfig, layout: ClusterLayout, local: Mapping[str, object]) -> dict[str, object]:
     """The local profile's HBase properties with the root dir (and default file system) in HDFS."""
     site = dict(local)
     # HDFS has hflush/hsync: the WAL's stream capability check stays on.
     site.pop("hbase.unsafe.stream.capability.enforce", None)
     site.update({
-        "hbase.rootdir": settings.hdfs_uri + "/hbase",
-        "fs.defaultFS": settings.hdfs_uri,
+        "hbase.rootdir": config.hdfs_uri + "/hbase",
+        "fs.defaultFS": config.hdfs_uri,
         # Own local folders: ZooKeeper's state belongs to one root dir.
         "hbase.tmp.dir": str(layout.hbase_local / "tmp"),
         "hbase.zookeeper.property.dataDir": str(layout.hbase_local / "zookeeper"),
@@ -223,18 +221,18 @@ def hbase_on_hdfs(settings: "Settings", layout: ClusterLayout, local: Mapping[st
 
 
 def hbase_hdfs_site() -> dict[str, object]:
-    """HBase's HDFS client settings (without them it writes with replication 3)."""
+    """HBase's HDFS client keys (without them it writes with replication 3)."""
     return {"dfs.replication": 1, **_block_close_keys()}
 
 
-def render_all(settings: "Settings", paths: StackPaths, user: str) -> None:
+def render_all(config: StackConfig, paths: StackPaths, user: str) -> None:
     """Write the cluster profile's files: the Hadoop folder and HBase's hdfs-site.xml."""
     layout = ClusterLayout(paths)
     files = {
-        "core-site.xml": core_site(settings, layout, user),
-        "hdfs-site.xml": hdfs_site(settings, layout),
-        "yarn-site.xml": yarn_site(settings, layout),
-        "mapred-site.xml": mapred_site(settings, layout),
+        "core-site.xml": core_site(config, layout, user),
+        "hdfs-site.xml": hdfs_site(config, layout),
+        "yarn-site.xml": yarn_site(config, layout),
+        "mapred-site.xml": mapred_site(config, layout),
         "capacity-scheduler.xml": capacity_scheduler(),
     }
     for name, properties in files.items():
@@ -271,11 +269,11 @@ def launcher_options(paths: StackPaths) -> dict[str, object]:
     }
 
 
-def client_summary(settings: "Settings") -> list[str]:
+def client_summary(config: StackConfig) -> list[str]:
     """What clients of the cluster profile point at: file system and ResourceManager."""
     return [
         "filesystem      %s (fs.defaultFS; WebHDFS http://%s:%d/webhdfs/v1)"
-        % (settings.hdfs_uri, settings.hdfs_host, settings.hdfs_http_port),
+        % (config.hdfs_uri, config.hdfs_host, config.hdfs_http_port),
         "resourcemanager %s:%d (web http://%s:%d)"
-        % (settings.yarn_host, settings.yarn_port, settings.yarn_host, settings.yarn_web_port),
+        % (config.yarn_host, config.yarn_port, config.yarn_host, config.yarn_web_port),
     ]

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stack.cluster import probes
 from stack.cluster.conf import FAST_START_FLAGS
 from stack.cluster.layout import ClusterLayout
+from stack.config import StackConfig
 from stack.errors import StackError
 from stack.paths import StackPaths
 from stack.services import Service
-
-if TYPE_CHECKING:
-    from kickback.config import Settings
 
 DAEMONS = ("namenode", "datanode", "resourcemanager", "nodemanager")
 
@@ -57,60 +54,60 @@ def daemon_argv(name: str, heap: str, layout: ClusterLayout, java: Path, *args: 
     )
 
 
-def ports(settings: "Settings") -> dict[str, tuple[int, ...]]:
+def ports(config: StackConfig) -> dict[str, tuple[int, ...]]:
     """The ports each daemon binds, as pinned by the configuration."""
     return {
-        "namenode": (settings.hdfs_port, settings.hdfs_http_port),
-        "datanode": (settings.hdfs_datanode_port, settings.hdfs_datanode_http_port,
-                     settings.hdfs_datanode_ipc_port, settings.hdfs_datanode_proxy_port),
-        "resourcemanager": (settings.yarn_port, settings.yarn_scheduler_port, settings.yarn_tracker_port,
-                            settings.yarn_admin_port, settings.yarn_web_port),
-        "nodemanager": (settings.yarn_nodemanager_port, settings.yarn_localizer_port,
-                        settings.yarn_nodemanager_web_port, settings.mapreduce_shuffle_port),
+        "namenode": (config.hdfs_port, config.hdfs_http_port),
+        "datanode": (config.hdfs_datanode_port, config.hdfs_datanode_http_port,
+                     config.hdfs_datanode_ipc_port, config.hdfs_datanode_proxy_port),
+        "resourcemanager": (config.yarn_port, config.yarn_scheduler_port, config.yarn_tracker_port,
+                            config.yarn_admin_port, config.yarn_web_port),
+        "nodemanager": (config.yarn_nodemanager_port, config.yarn_localizer_port,
+                        config.yarn_nodemanager_web_port, config.mapreduce_shuffle_port),
     }
 
 
-def heaps(settings: "Settings") -> dict[str, str]:
+def heaps(config: StackConfig) -> dict[str, str]:
     """Each daemon's -Xmx."""
     return {
-        "namenode": settings.namenode_heap,
-        "datanode": settings.datanode_heap,
-        "resourcemanager": settings.resourcemanager_heap,
-        "nodemanager": settings.nodemanager_heap,
+        "namenode": config.namenode_heap,
+        "datanode": config.datanode_heap,
+        "resourcemanager": config.resourcemanager_heap,
+        "nodemanager": config.nodemanager_heap,
     }
 
 
-def _endpoints(settings: "Settings") -> dict[str, str]:
+def _endpoints(config: StackConfig) -> dict[str, str]:
     return {
-        "namenode": "%s, web/webhdfs http://127.0.0.1:%d" % (settings.hdfs_uri, settings.hdfs_http_port),
+        "namenode": "%s, web/webhdfs http://127.0.0.1:%d" % (config.hdfs_uri, config.hdfs_http_port),
         "datanode": "127.0.0.1:%d, web :%d, ipc :%d"
-        % (settings.hdfs_datanode_port, settings.hdfs_datanode_http_port, settings.hdfs_datanode_ipc_port),
+        % (config.hdfs_datanode_port, config.hdfs_datanode_http_port, config.hdfs_datanode_ipc_port),
         "resourcemanager": "127.0.0.1:%d, web http://127.0.0.1:%d (scheduler :%d, tracker :%d, admin :%d)"
-        % (settings.yarn_port, settings.yarn_web_port, settings.yarn_scheduler_port,
-           settings.yarn_tracker_port, settings.yarn_admin_port),
+        % (config.yarn_port, config.yarn_web_port, config.yarn_scheduler_port,
+           config.yarn_tracker_port, config.yarn_admin_port),
         "nodemanager": "127.0.0.1:%d, web :%d, localizer :%d, shuffle :%d (%d MB, %d vcores)"
-        % (settings.yarn_nodemanager_port, settings.yarn_nodemanager_web_port, settings.yarn_localizer_port,
-           settings.mapreduce_shuffle_port, settings.yarn_nodemanager_memory_mb,
-           settings.yarn_nodemanager_vcores),
+        % (config.yarn_nodemanager_port, config.yarn_nodemanager_web_port, config.yarn_localizer_port,
+           config.mapreduce_shuffle_port, config.yarn_nodemanager_memory_mb,
+           config.yarn_nodemanager_vcores),
     }
 
 
-def _probes(settings: "Settings") -> dict:
+def _probes(config: StackConfig) -> dict:
     return {
-        "namenode": lambda: probes.probe_namenode("127.0.0.1", settings.hdfs_port, settings.hdfs_http_port),
+        "namenode": lambda: probes.probe_namenode("127.0.0.1", config.hdfs_port, config.hdfs_http_port),
         "datanode": lambda: probes.probe_datanode(
-            "127.0.0.1", settings.hdfs_http_port, settings.hdfs_datanode_http_port),
+            "127.0.0.1", config.hdfs_http_port, config.hdfs_datanode_http_port),
         "resourcemanager": lambda: probes.probe_resourcemanager(
-            "127.0.0.1", settings.yarn_port, settings.yarn_web_port),
+            "127.0.0.1", config.yarn_port, config.yarn_web_port),
         "nodemanager": lambda: probes.probe_nodemanager(
-            "127.0.0.1", settings.yarn_web_port, settings.yarn_nodemanager_web_port),
+            "127.0.0.1", config.yarn_web_port, config.yarn_nodemanager_web_port),
     }
 
 
-def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Service]:
+def define(config: StackConfig, paths: StackPaths, java: Path) -> dict[str, Service]:
     """The four daemons, in start order."""
     layout = ClusterLayout(paths)
-    endpoints, bound, heap, probe = _endpoints(settings), ports(settings), heaps(settings), _probes(settings)
+    endpoints, bound, heap, probe = _endpoints(config), ports(config), heaps(config), _probes(config)
     # The NodeManager hands JAVA_HOME to containers: the AM runs $JAVA_HOME/bin/java.
     env = {"JAVA_HOME": str(java.resolve().parent.parent)}
     return {
@@ -126,10 +123,10 @@ def define(settings: "Settings", paths: StackPaths, java: Path) -> dict[str, Ser
     }
 
 
-def check_ports(settings: "Settings", others: dict[str, tuple[int, ...]]) -> None:
+def check_ports(config: StackConfig, others: dict[str, tuple[int, ...]]) -> None:
     """Fail with one line if two services of the stack would bind the same port."""
     seen: dict[int, str] = {}
-    for name, numbers in {**others, **ports(settings)}.items():
+    for name, numbers in {**others, **ports(config)}.items():
         for port in numbers:
             if port in seen and seen[port] != name:
                 raise StackError("port %d is set for both %s and %s: give each its own port setting"
@@ -137,22 +134,22 @@ def check_ports(settings: "Settings", others: dict[str, tuple[int, ...]]) -> Non
             seen.setdefault(port, name)
 
 
-def format_namenode(settings: "Settings", paths: StackPaths, java: Path) -> bool:
+def format_namenode(config: StackConfig, paths: StackPaths, java: Path) -> bool:
     """Format the NameNode's metadata folder unless it holds one; return whether it did."""
     layout = ClusterLayout(paths)
     if layout.formatted_marker.exists():
         return False
     log = paths.log_file("namenode")
     log.parent.mkdir(parents=True, exist_ok=True)
-    argv = daemon_argv("namenode", settings.namenode_heap, layout, java,
+    argv = daemon_argv("namenode", config.namenode_heap, layout, java,
                        "-format", "-nonInteractive", "-clusterId", CLUSTER_ID)
     with open(log, "ab") as out:
         try:
             result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                    timeout=settings.start_timeout_s, check=False, cwd=str(paths.run))
+                                    timeout=config.start_timeout_s, check=False, cwd=str(paths.run))
         except subprocess.TimeoutExpired:
             raise StackError("formatting HDFS (%s) took over %d s; see %s"
-                             % (layout.name_dir, settings.start_timeout_s, log)) from None
+                             % (layout.name_dir, config.start_timeout_s, log)) from None
     if result.returncode != 0 or not layout.formatted_marker.exists():
         raise StackError("formatting HDFS (%s) failed (exit %d); see %s"
                          % (layout.name_dir, result.returncode, log))

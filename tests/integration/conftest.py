@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+from kickback.commands.stack import stack_config
 from kickback.config import Settings
 from stack import control
 from stack.paths import StackPaths
@@ -36,10 +37,10 @@ def stack_settings() -> Settings:
     settings = Settings.load()
     paths = StackPaths.under(settings.stack_dir)
     was_running = all(running_pid(paths.pid_file(name)) for name in SERVICES)
-    control.up(settings)
+    control.up(stack_config(settings))
     yield settings
     if not was_running and os.environ.get("KICKBACK_KEEP_STACK") != "1":
-        control.down(settings)
+        control.down(stack_config(settings))
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from kickback.commands.stack import stack_config
 from kickback.config import Settings
 from stack import control, process
 from stack.cluster import hadoop_user
@@ -36,7 +37,7 @@ class ClusterStack:
     @property
     def services(self) -> tuple[str, ...]:
         """Every service of the profile: the Hadoop daemons, HBase, Thrift, the Hive services."""
-        return tuple(control.services_of(self.settings, self.paths, find_java()))
+        return tuple(control.services_of(stack_config(self.settings), self.paths, find_java()))
 
     def webhdfs(self, path: str, op: str, **params: str) -> str:
         query = "&".join("%s=%s" % item for item in {"op": op, "user.name": hadoop_user(), **params}.items())
@@ -66,12 +67,12 @@ def cluster_settings(request) -> Settings:
 def cluster_stack(cluster_settings) -> ClusterStack:
     """The cluster profile, up; stopped at the end if this session started it."""
     paths = StackPaths.under(cluster_settings.stack_dir)
-    names = control.services_of(cluster_settings, paths, find_java())
+    names = control.services_of(stack_config(cluster_settings), paths, find_java())
     was_running = all(process.running_pid(paths.pid_file(name)) for name in names)
-    control.up(cluster_settings)
+    control.up(stack_config(cluster_settings))
     yield ClusterStack(cluster_settings, started_here=not was_running)
     if not was_running and os.environ.get("KICKBACK_KEEP_STACK") != "1":
-        control.down(cluster_settings)
+        control.down(stack_config(cluster_settings))
 
 
 @pytest.fixture

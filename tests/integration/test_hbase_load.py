@@ -76,6 +76,7 @@ def test_loading_twice_gives_identical_contents_and_versions(
 def test_a_thrift_restart_mid_load_loses_nothing(hbase_settings, hbase_pool, hbase_tools,
                                                 tmp_path):
     control = pytest.importorskip("stack.control")
+    from kickback.commands.stack import stack_config
     if not hasattr(control, "stop_service") or not hasattr(control, "start_service"):
         pytest.skip("stack.control has no stop_service/start_service to restart Thrift")
     warehouse = write_sample_warehouse(tmp_path / "wh", members=50, events=30000)
@@ -103,11 +104,11 @@ def test_a_thrift_restart_mid_load_loses_nothing(hbase_settings, hbase_pool, hba
         while not _has_rows(hbase_pool, "member_events") and time.monotonic() < deadline:
             time.sleep(0.1)
         try:
-            assert control.stop_service(hbase_settings, "thrift"), "thrift was not running"
+            assert control.stop_service(stack_config(hbase_settings), "thrift"), "thrift was not running"
             assert loading.is_alive(), "the load finished before the restart: make it bigger"
             time.sleep(3)
         finally:
-            control.start_service(hbase_settings, "thrift")
+            control.start_service(stack_config(hbase_settings), "thrift")
         loading.join(timeout=600)
         assert "error" not in outcome, outcome.get("error")
         assert outcome["report"].rows_written == {"member_events": 30000}

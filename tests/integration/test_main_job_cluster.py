@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from kickback.cli import main
+from kickback.commands.stack import stack_config
 from kickback.pipeline import run_pipeline
 from stack import control
 from warehouse.catalog import Catalog
@@ -71,7 +72,7 @@ def main_job(cluster_stack, session_tag, tmp_path_factory):
     result = CliRunner().invoke(main, ["run", "--events", "2000", "--date", DAY.isoformat()],
                                 env=_env(settings))
     yield settings, result, started_ms
-    control.stop_service(settings, "api")
+    control.stop_service(stack_config(settings), "api")
     Storage(root, settings.storage_options).rm("")
 
 

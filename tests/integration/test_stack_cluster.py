@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from conftest_cluster import ClusterStack
 
-from kickback.commands.stack import stack_group
+from kickback.commands.stack import stack_config, stack_group
 from stack import control, process, profile
 from stack.cluster import DAEMONS, ClusterLayout, hadoop_user
 from stack.cluster.daemons import ports as daemon_ports
@@ -44,7 +44,7 @@ def _pids(stack: ClusterStack) -> dict[str, int | None]:
 
 
 def test_every_service_of_the_profile_answers(cluster_stack):
-    rows = control.status(cluster_stack.settings)
+    rows = control.status(stack_config(cluster_stack.settings))
     names = [row.name for row in rows]
     assert names[:4] == list(DAEMONS) and names[-1] == "hadoop"
     assert {"hbase", "thrift", "hive"} <= set(names)
@@ -135,7 +135,7 @@ def test_up_again_leaves_everything_as_it_is(cluster_stack):
     version = ClusterLayout(cluster_stack.paths).formatted_marker
     before, formatted = _pids(cluster_stack), version.read_text()
     lines = []
-    control.up(cluster_stack.settings, say=lines.append)
+    control.up(stack_config(cluster_stack.settings), say=lines.append)
     assert _pids(cluster_stack) == before
     assert version.read_text() == formatted
     assert not any(line.startswith(("formatted", "started")) for line in lines)
@@ -144,7 +144,7 @@ def test_up_again_leaves_everything_as_it_is(cluster_stack):
 def test_the_local_profile_is_refused_while_the_cluster_profile_runs(cluster_stack):
     before = _pids(cluster_stack)
     with pytest.raises(StackError, match="the cluster profile .* is running .* run `kickback stack down` first"):
-        control.up(cluster_stack.settings.replace(stack_profile="local"))
+        control.up(stack_config(cluster_stack.settings.replace(stack_profile="local")))
     assert _pids(cluster_stack) == before
     assert profile.hbase_rootdir(cluster_stack.paths).startswith("hdfs://")
 
@@ -158,14 +158,14 @@ def test_down_stops_exactly_the_stacks_processes(cluster_stack):
     pids = _pids(cluster_stack)
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True)
     try:
-        stopped = control.down(settings)
+        stopped = control.down(stack_config(settings))
         assert sorted(stopped) == sorted(pids)
         # HBase and the Hive services first, then the daemons in reverse start order.
         assert stopped[-5:] == ["hbase", "nodemanager", "resourcemanager", "datanode", "namenode"]
         assert [name for name, pid in pids.items() if process.is_alive(pid)] == []
         assert [name for name in pids if cluster_stack.paths.pid_file(name).exists()] == []
         assert bystander.poll() is None
-        bound = [port for ports in daemon_ports(settings).values() for port in ports]
+        bound = [port for ports in daemon_ports(stack_config(settings)).values() for port in ports]
         assert [port for port in bound if process.port_open("127.0.0.1", port)] == []
         # Data survives: the next `up` is a warm start, not a format.
         assert ClusterLayout(cluster_stack.paths).formatted_marker.exists()

@@ -18,6 +18,7 @@ from sqlalchemy.exc import NoSuchTableError, OperationalError
 
 from hive.dedup import DEDUP_COLUMNS
 from hive.partitions import PARTITIONED_TABLES
+from kickback.commands.stack import stack_config
 from mapreduce import records
 from stack import hive as stack_hive
 from tests.integration.conftest_hive import event
@@ -45,7 +46,7 @@ def test_it_is_apache_hive_4_on_the_metastore_service(cursor, settings):
     (uris,) = cursor.fetchone()
 
     assert version.startswith("4.0.1 ")
-    assert uris == "hive.metastore.uris=%s" % stack_hive.metastore_uri(settings)
+    assert uris == "hive.metastore.uris=%s" % stack_hive.metastore_uri(stack_config(settings))
     # Any Thrift client of the metastore (another engine) sees the same catalog.
     assert settings.hive_database in stack_hive.get_all_databases("127.0.0.1", settings.hive_metastore_port)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
+from kickback.commands.stack import stack_config
 from kickback.config import Settings
 from stack import conf, hadoop
 from stack.cluster import conf as cluster_conf
 from stack.cluster import daemons
 from stack.cluster.layout import ClusterLayout
+from stack.config import StackConfig
 from stack.java import JDK17_OPENS_BROAD
 from stack.paths import StackPaths
 
@@ -27,27 +29,27 @@ PORTS = {
 
 
 @pytest.fixture
-def settings(tmp_settings) -> Settings:
-    return tmp_settings.replace(stack_profile="cluster", **PORTS)
+def config(tmp_settings) -> StackConfig:
+    return stack_config(tmp_settings.replace(stack_profile="cluster", **PORTS))
 
 
 @pytest.fixture
-def layout(settings) -> ClusterLayout:
-    return ClusterLayout(StackPaths.under(settings.stack_dir))
+def layout(config) -> ClusterLayout:
+    return ClusterLayout(StackPaths.under(config.stack_dir))
 
 
-def every_site(settings, layout) -> dict[str, object]:
+def every_site(config, layout) -> dict[str, object]:
     return {
-        **cluster_conf.core_site(settings, layout, "alice"),
-        **cluster_conf.hdfs_site(settings, layout),
-        **cluster_conf.yarn_site(settings, layout),
-        **cluster_conf.mapred_site(settings, layout),
+        **cluster_conf.core_site(config, layout, "alice"),
+        **cluster_conf.hdfs_site(config, layout),
+        **cluster_conf.yarn_site(config, layout),
+        **cluster_conf.mapred_site(config, layout),
     }
 
 
-def test_the_file_system_is_the_settings_hdfs_uri(settings, layout):
-    assert cluster_conf.core_site(settings, layout, "alice")["fs.defaultFS"] == "hdfs://127.0.0.1:28020"
-    assert settings.hdfs_uri == "hdfs://127.0.0.1:28020"
+def test_the_file_system_is_the_settings_hdfs_uri(config, layout):
+    assert cluster_conf.core_site(config, layout, "alice")["fs.defaultFS"] == "hdfs://127.0.0.1:28020"
+    assert config.hdfs_uri == "hdfs://127.0.0.1:28020"
 
 
 @pytest.mark.parametrize("key, setting", [
@@ -65,23 +67,23 @@ def test_the_file_system_is_the_settings_hdfs_uri(settings, layout):
     ("yarn.nodemanager.localizer.address", "yarn_localizer_port"),
     ("yarn.nodemanager.webapp.address", "yarn_nodemanager_web_port"),
 ])
-def test_every_address_is_loopback_with_its_settings_port(settings, layout, key, setting):
-    assert every_site(settings, layout)[key] == "127.0.0.1:%d" % getattr(settings, setting)
+def test_every_address_is_loopback_with_its_settings_port(config, layout, key, setting):
+    assert every_site(config, layout)[key] == "127.0.0.1:%d" % getattr(config, setting)
 
 
-def test_every_cluster_port_setting_is_pinned_in_the_configuration(settings, layout):
-    site = every_site(settings, layout)
+def test_every_cluster_port_setting_is_pinned_in_the_configuration(config, layout):
+    site = every_site(config, layout)
     rendered = {str(value).rsplit(":", 1)[-1] for value in site.values()}
     port_fields = [f.name for f in fields(Settings)
                    if f.name.startswith(("hdfs_", "yarn_", "mapreduce_")) and f.name.endswith("_port")]
     assert sorted(port_fields) == sorted(PORTS)
-    assert [name for name in port_fields if str(getattr(settings, name)) not in rendered] == []
+    assert [name for name in port_fields if str(getattr(config, name)) not in rendered] == []
     # ...and each daemon checks exactly those ports are free before it starts.
-    assert sorted(p for ports in daemons.ports(settings).values() for p in ports) == sorted(PORTS.values())
+    assert sorted(p for ports in daemons.ports(config).values() for p in ports) == sorted(PORTS.values())
 
 
-def test_the_application_master_listens_in_the_configured_bands(settings, layout):
-    site = cluster_conf.mapred_site(settings.replace(mapreduce_am_ports="25100-25199"), layout)
+def test_the_application_master_listens_in_the_configured_bands(config, layout):
+    site = cluster_conf.mapred_site(replace(config, mapreduce_am_ports="25100-25199"), layout)
     assert site["yarn.app.mapreduce.am.job.client.port-range"] == "25100-25199"
     assert site["yarn.app.mapreduce.am.webapp.port-range"] == "50200-50299"
 
@@ -89,16 +91,16 @@ def test_the_application_master_listens_in_the_configured_bands(settings, layout
 @pytest.mark.parametrize("key", [
     "yarn.app.mapreduce.am.command-opts", "mapreduce.map.java.opts", "mapreduce.reduce.java.opts",
 ])
-def test_containers_open_java_base_for_hives_jobs(settings, layout, key):
+def test_containers_open_java_base_for_hives_jobs(config, layout, key):
     # Hive's jobs run its classes in the AM and the tasks (Guice, cglib, Kryo).
-    opts = cluster_conf.mapred_site(settings, layout)[key].split()
+    opts = cluster_conf.mapred_site(config, layout)[key].split()
     assert set(JDK17_OPENS_BROAD) <= set(opts)
     assert opts[0].startswith("-Xmx")
 
 
-def test_data_and_logs_live_under_the_stack(settings, layout):
-    site = every_site(settings, layout)
-    stack = settings.stack_dir.resolve()
+def test_data_and_logs_live_under_the_stack(config, layout):
+    site = every_site(config, layout)
+    stack = config.stack_dir.resolve()
     assert site["dfs.namenode.name.dir"] == (stack / "data" / "hdfs" / "name").as_uri()
     assert site["dfs.datanode.data.dir"] == (stack / "data" / "hdfs" / "data").as_uri()
     assert site["yarn.nodemanager.local-dirs"] == str(stack / "data" / "yarn" / "local")
@@ -106,8 +108,8 @@ def test_data_and_logs_live_under_the_stack(settings, layout):
     assert Path(site["hadoop.tmp.dir"]).parent == stack / "data"
 
 
-def test_keys_the_prototype_proved_necessary_are_set(settings, layout):
-    site = every_site(settings, layout)
+def test_keys_the_prototype_proved_necessary_are_set(config, layout):
+    site = every_site(config, layout)
     assert site["dfs.namenode.safemode.extension"] == 0
     assert site["dfs.datanode.http.internal-proxy.port"] == 29862
     assert site["dfs.client.block.write.locateFollowingBlock.initial.delay.ms"] == 20
@@ -119,10 +121,10 @@ def test_keys_the_prototype_proved_necessary_are_set(settings, layout):
     assert site["dfs.replication"] == 1
 
 
-def test_containers_fit_the_nodemanager_and_heaps_fit_their_containers(settings, layout):
-    site = every_site(settings, layout)
+def test_containers_fit_the_nodemanager_and_heaps_fit_their_containers(config, layout):
+    site = every_site(config, layout)
     offered = site["yarn.nodemanager.resource.memory-mb"]
-    assert offered == settings.yarn_nodemanager_memory_mb == site["yarn.scheduler.maximum-allocation-mb"]
+    assert offered == config.yarn_nodemanager_memory_mb == site["yarn.scheduler.maximum-allocation-mb"]
     am = site["yarn.app.mapreduce.am.resource.mb"]
     share = cluster_conf.capacity_scheduler()["yarn.scheduler.capacity.maximum-am-resource-percent"]
     assert am + site["mapreduce.map.memory.mb"] <= offered
@@ -136,8 +138,8 @@ def test_containers_fit_the_nodemanager_and_heaps_fit_their_containers(settings,
     assert site["yarn.scheduler.minimum-allocation-mb"] <= site["mapreduce.map.memory.mb"]
 
 
-def test_the_smallest_nodemanager_still_runs_one_application_master(settings, layout):
-    small = settings.replace(yarn_nodemanager_memory_mb=1024)
+def test_the_smallest_nodemanager_still_runs_one_application_master(config, layout):
+    small = replace(config, yarn_nodemanager_memory_mb=1024)
     share = cluster_conf.capacity_scheduler()["yarn.scheduler.capacity.maximum-am-resource-percent"]
     assert cluster_conf.AM_MB <= small.yarn_nodemanager_memory_mb * share
 
@@ -154,11 +156,11 @@ def parse(path: Path) -> dict[str, str]:
     return {p.findtext("name"): p.findtext("value") for p in root.iter("property")}
 
 
-def test_render_all_writes_the_cluster_folder_and_leaves_the_local_one(settings):
-    paths = StackPaths.under(settings.stack_dir)
-    conf.render_all(settings, paths)
+def test_render_all_writes_the_cluster_folder_and_leaves_the_local_one(config):
+    paths = StackPaths.under(config.stack_dir)
+    conf.render_all(config, paths)
     local_before = {p.name: p.read_text() for p in (paths.conf / "hadoop").iterdir()}
-    cluster_conf.render_all(settings, paths, "alice")
+    cluster_conf.render_all(config, paths, "alice")
     folder = paths.conf / "hadoop-cluster"
     assert sorted(p.name for p in folder.iterdir()) == [
         "capacity-scheduler.xml", "core-site.xml", "hdfs-site.xml", "log4j.properties",
@@ -176,17 +178,17 @@ def test_render_all_writes_the_cluster_folder_and_leaves_the_local_one(settings)
     }
 
 
-def test_clients_log_info_on_stderr_for_mrjob(settings):
-    paths = StackPaths.under(settings.stack_dir)
-    cluster_conf.render_all(settings, paths, "alice")
+def test_clients_log_info_on_stderr_for_mrjob(config):
+    paths = StackPaths.under(config.stack_dir)
+    cluster_conf.render_all(config, paths, "alice")
     log4j = (paths.conf / "hadoop-cluster" / "log4j.properties").read_text()
     assert "hadoop.root.logger=INFO,console" in log4j
     assert "log4j.appender.console.target=System.err" in log4j
 
 
-def test_hbase_on_hdfs_moves_only_the_root_dir_file_system_and_local_folders(settings, layout):
-    local = conf.hbase_site(settings, layout.paths)
-    site = cluster_conf.hbase_on_hdfs(settings, layout, local)
+def test_hbase_on_hdfs_moves_only_the_root_dir_file_system_and_local_folders(config, layout):
+    local = conf.hbase_site(config, layout.paths)
+    site = cluster_conf.hbase_on_hdfs(config, layout, local)
     assert site["hbase.rootdir"] == "hdfs://127.0.0.1:28020/hbase"
     assert site["fs.defaultFS"] == "hdfs://127.0.0.1:28020"
     assert "hbase.unsafe.stream.capability.enforce" not in site
@@ -198,8 +200,8 @@ def test_hbase_on_hdfs_moves_only_the_root_dir_file_system_and_local_folders(set
     assert local["hbase.rootdir"].startswith("file:")  # the local profile's stays as it was
 
 
-def test_hbase_classpath_leaves_out_servlet_api_2_5(settings):
-    paths = StackPaths.under(settings.stack_dir)
+def test_hbase_classpath_leaves_out_servlet_api_2_5(config):
+    paths = StackPaths.under(config.stack_dir)
     lib = paths.jars("hbase")
     lib.mkdir(parents=True)
     for name in ("hbase-server-2.6.1.jar", "servlet-api-2.5.jar", "javax.servlet-api-3.1.0.jar"):
@@ -216,8 +218,8 @@ def write_launcher(paths: StackPaths, **options) -> str:
     return hadoop.write_launcher(paths, Path("/usr/bin/java"), [jar], **options).read_text()
 
 
-def test_the_cluster_launcher_uses_the_cluster_client_configuration(settings):
-    paths = StackPaths.under(settings.stack_dir)
+def test_the_cluster_launcher_uses_the_cluster_client_configuration(config):
+    paths = StackPaths.under(config.stack_dir)
     paths.make_dirs()
     script = write_launcher(paths, **cluster_conf.launcher_options(paths))
     assert "CP='%s:%s/*'" % (paths.conf / "hadoop-cluster", paths.jars("hadoop")) in script
@@ -225,8 +227,8 @@ def test_the_cluster_launcher_uses_the_cluster_client_configuration(settings):
     assert "Hadoop 3.4.2 on the stack's HDFS and YARN" in script
 
 
-def test_the_local_launcher_keeps_its_local_configuration(settings):
-    paths = StackPaths.under(settings.stack_dir)
+def test_the_local_launcher_keeps_its_local_configuration(config):
+    paths = StackPaths.under(config.stack_dir)
     paths.make_dirs()
     script = write_launcher(paths)
     assert "CP='%s:%s/*'" % (paths.conf / "hadoop", paths.jars("hadoop")) in script
@@ -234,7 +236,7 @@ def test_the_local_launcher_keeps_its_local_configuration(settings):
     assert "Hadoop 3.4.2 in local mode" in script
 
 
-def test_client_summary_names_the_file_system_and_the_resourcemanager(settings):
-    lines = cluster_conf.client_summary(settings)
+def test_client_summary_names_the_file_system_and_the_resourcemanager(config):
+    lines = cluster_conf.client_summary(config)
     assert lines[0].startswith("filesystem      hdfs://127.0.0.1:28020 (fs.defaultFS")
     assert lines[1] == "resourcemanager 127.0.0.1:28032 (web http://127.0.0.1:28088)"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kickback.commands.stack import stack_config
 from stack import conf, control, jars, process, profile
 from stack.cluster import conf as cluster_conf
 from stack.cluster.layout import ClusterLayout
@@ -17,12 +18,12 @@ from stack.paths import StackPaths
 
 @pytest.fixture
 def local(tmp_settings):
-    return tmp_settings
+    return stack_config(tmp_settings)
 
 
 @pytest.fixture
 def cluster(tmp_settings):
-    return tmp_settings.replace(stack_profile="cluster")
+    return stack_config(tmp_settings.replace(stack_profile="cluster"))
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ def pretend_running(paths: StackPaths, *names: str) -> None:
         paths.pid_file(name).write_text("%d\n" % os.getpid())
 
 
-def test_the_default_profile_is_local(tmp_settings):
-    assert tmp_settings.stack_profile == "local"
-    assert not profile.is_cluster(tmp_settings)
+def test_the_default_profile_is_local(local):
+    assert local.stack_profile == "local"
+    assert not profile.is_cluster(local)
 
 
 def test_only_the_cluster_profile_resolves_the_daemons_jars(local, cluster):
@@ -105,7 +106,7 @@ def test_dead_pids_do_not_count(cluster, paths):
 def test_down_stops_every_recorded_service_hbase_before_hdfs_and_forgets_the_profile(local, paths):
     """Whatever the settings' profile, ``down`` stops exactly what was recorded, newest first."""
     started = {}
-    for name in ("namenode", "datanode", "resourcemanager", "nodemanager", "hbase", "thrift"):
+    for name in ("namenode", "datanode", "resourcemanager", "nodemanager", "hbase", "thrift", "api"):
         started[name] = process.start_detached(
             [sys.executable, "-c", "import time; time.sleep(120)"], paths.log_file(name), paths.pid_file(name))
     bystander = process.start_detached(
@@ -113,7 +114,8 @@ def test_down_stops_every_recorded_service_hbase_before_hdfs_and_forgets_the_pro
     (paths.run / "profile").write_text("cluster\n")
     try:
         stopped = control.down(local, say=lambda line: None)
-        assert stopped == ["thrift", "hbase", "nodemanager", "resourcemanager", "datanode", "namenode"]
+        # The API first: it reads HBase.
+        assert stopped == ["api", "thrift", "hbase", "nodemanager", "resourcemanager", "datanode", "namenode"]
         assert [name for name, pid in started.items() if process.is_alive(pid)] == []
         assert process.is_alive(bystander)
         assert not (paths.run / "profile").exists()

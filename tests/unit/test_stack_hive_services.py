@@ -10,6 +10,7 @@ import socket
 import sys
 import threading
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,27 +19,30 @@ from thrift.Thrift import TMessageType, TType
 from thrift.transport import TSocket, TTransport
 from thriftpy2.transport import TTransportException
 
+from kickback.commands.stack import stack_config
 from stack import control, profile
 from stack import hive as stack_hive
 from stack.java import JDK17_OPENS_BROAD
 from stack.paths import StackPaths
 from stack.services import Readiness, Service
 
-
-@pytest.fixture
-def settings(tmp_settings):
-    return tmp_settings.replace(hive_port=10100, hive_metastore_port=19183, hive_heap="768m",
-                                hive_metastore_heap="384m")
+HIVE = {"hive_port": 10100, "hive_metastore_port": 19183, "hive_heap": "768m", "hive_metastore_heap": "384m"}
 
 
 @pytest.fixture
-def cluster(settings):
-    return settings.replace(stack_profile="cluster", hdfs_port=18020, yarn_host="127.0.0.1", yarn_port=18032)
+def config(tmp_settings):
+    return stack_config(tmp_settings.replace(**HIVE))
 
 
 @pytest.fixture
-def paths(settings):
-    paths = StackPaths.under(settings.stack_dir)
+def cluster(tmp_settings):
+    return stack_config(tmp_settings.replace(**HIVE, stack_profile="cluster", hdfs_port=18020, yarn_host="127.0.0.1",
+                                             yarn_port=18032))
+
+
+@pytest.fixture
+def paths(config):
+    paths = StackPaths.under(config.stack_dir)
     paths.make_dirs()
     return paths
 
@@ -51,8 +55,8 @@ def read_site(path: Path) -> dict[str, str]:
 # --- rendered configuration ---
 
 
-def test_the_metastore_binds_loopback_and_keeps_its_derby_catalog_under_the_stack(settings, paths):
-    site = stack_hive.metastore_site(settings, paths)
+def test_the_metastore_binds_loopback_and_keeps_its_derby_catalog_under_the_stack(config, paths):
+    site = stack_hive.metastore_site(config, paths)
 
     assert site["metastore.thrift.bind.host"] == "127.0.0.1"
     assert site["metastore.thrift.port"] == 19183
@@ -65,22 +69,22 @@ def test_the_metastore_binds_loopback_and_keeps_its_derby_catalog_under_the_stac
     assert site["fs.defaultFS"] == "file:///"
 
 
-def test_hiveserver2_uses_the_metastore_service_and_local_mapreduce(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_hiveserver2_uses_the_metastore_service_and_local_mapreduce(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
 
-    assert site["hive.metastore.uris"] == "thrift://127.0.0.1:19183" == stack_hive.metastore_uri(settings)
+    assert site["hive.metastore.uris"] == "thrift://127.0.0.1:19183" == stack_hive.metastore_uri(config)
     assert site["hive.server2.thrift.bind.host"] == "127.0.0.1"
     assert site["hive.server2.thrift.port"] == 10100
     assert site["hive.server2.authentication"] == "NONE"
     assert site["fs.defaultFS"] == "file:///"
     assert site["mapreduce.framework.name"] == "local"
     assert site["hive.execution.engine"] == "mr"
-    assert site["hive.metastore.warehouse.dir"] == stack_hive.metastore_site(settings, paths)["metastore.warehouse.dir"]
+    assert site["hive.metastore.warehouse.dir"] == stack_hive.metastore_site(config, paths)["metastore.warehouse.dir"]
     assert "yarn.resourcemanager.address" not in site
 
 
-def test_a_broken_hiveserver2_start_fails_once_and_fast(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_a_broken_hiveserver2_start_fails_once_and_fast(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
 
     assert site["hive.server2.max.start.attempts"] == 1
     # The metastore refuses the notification poll to a non-superuser: the start would fail.
@@ -88,8 +92,8 @@ def test_a_broken_hiveserver2_start_fails_once_and_fast(settings, paths):
     assert site["hive.server2.webui.port"] == 0
 
 
-def test_hiveserver2_runs_map_join_local_tasks_in_process_and_without_acid(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_hiveserver2_runs_map_join_local_tasks_in_process_and_without_acid(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
 
     assert site["hive.exec.submit.local.task.via.child"] == "false"
     assert site["hive.txn.manager"] == "org.apache.hadoop.hive.ql.lockmgr.DummyTxnManager"
@@ -97,23 +101,23 @@ def test_hiveserver2_runs_map_join_local_tasks_in_process_and_without_acid(setti
     assert site["hive.create.as.acid"] == "false"
 
 
-def test_local_mapreduce_runs_one_task_at_a_time(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_local_mapreduce_runs_one_task_at_a_time(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
 
     # Two of Hive's map tasks in one JVM corrupt each other's output.
     assert site["mapreduce.local.map.tasks.maximum"] == 1
     assert site["mapreduce.local.reduce.tasks.maximum"] == 1
 
 
-def test_planning_does_not_list_every_partition_for_statistics(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_planning_does_not_list_every_partition_for_statistics(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
 
     assert site["hive.stats.estimate"] == "false"
     assert site["hive.stats.autogather"] == "false"
 
 
-def test_every_local_scratch_folder_is_under_the_stack(settings, paths):
-    site = stack_hive.hiveserver2_site(settings, paths)
+def test_every_local_scratch_folder_is_under_the_stack(config, paths):
+    site = stack_hive.hiveserver2_site(config, paths)
     folders = ("hadoop.tmp.dir", "hive.exec.scratchdir", "hive.exec.local.scratchdir", "hive.downloaded.resources.dir",
                "hive.querylog.location", "hive.server2.logging.operation.log.location",
                "hive.query.results.cache.directory")
@@ -121,8 +125,8 @@ def test_every_local_scratch_folder_is_under_the_stack(settings, paths):
     assert all(str(site[key]).startswith(str(paths.data / "hive4" / "tmp")) for key in folders), site
 
 
-def test_the_auth_mode_follows_the_client_setting(settings, paths):
-    site = stack_hive.hiveserver2_site(settings.replace(hive_auth="NOSASL"), paths)
+def test_the_auth_mode_follows_the_client_setting(config, paths):
+    site = stack_hive.hiveserver2_site(replace(config, hive_auth="NOSASL"), paths)
 
     assert site["hive.server2.authentication"] == "NOSASL"
 
@@ -153,7 +157,7 @@ def test_cluster_jobs_ship_the_jars_hive_exec_needs_beyond_hadoop(cluster, paths
     assert hs2["hive.aux.jars.path"] == (jars / "commons-collections-3.2.2.jar").as_uri()
     assert hs2["mapreduce.job.ubertask.enable"] == "true"
     # Local MapReduce runs inside HiveServer2, whose classpath has them all.
-    assert "hive.aux.jars.path" not in stack_hive.hiveserver2_site(cluster.replace(stack_profile="local"), paths)
+    assert "hive.aux.jars.path" not in stack_hive.hiveserver2_site(replace(cluster, stack_profile="local"), paths)
 
 
 def test_the_cluster_profile_reads_the_cluster_client_files(cluster, paths):
@@ -163,12 +167,12 @@ def test_the_cluster_profile_reads_the_cluster_client_files(cluster, paths):
     for name in ("metastore", "hive"):
         classpath = services[name].argv[services[name].argv.index("-cp") + 1].split(":")
         assert classpath[1] == cluster_conf, name
-    local = stack_hive.define(cluster.replace(stack_profile="local"), paths, Path("/usr/bin/java"))
+    local = stack_hive.define(replace(cluster, stack_profile="local"), paths, Path("/usr/bin/java"))
     assert all(cluster_conf not in service.argv[service.argv.index("-cp") + 1] for service in local.values())
 
 
-def test_render_all_writes_both_folders_and_the_files_parse(settings, paths):
-    stack_hive.render_all(settings, paths)
+def test_render_all_writes_both_folders_and_the_files_parse(config, paths):
+    stack_hive.render_all(config, paths)
 
     metastore = read_site(paths.conf / "hive" / "metastore" / "metastore-site.xml")
     hs2 = read_site(paths.conf / "hive" / "hiveserver2" / "hive-site.xml")
@@ -179,7 +183,7 @@ def test_render_all_writes_both_folders_and_the_files_parse(settings, paths):
     assert (paths.data / "hive4" / "tmp").is_dir()
 
 
-def test_prepare_renders_the_hive_files_of_the_settings_profile(settings, cluster, paths, mocker):
+def test_prepare_renders_the_hive_files_of_the_settings_profile(config, cluster, paths, mocker):
     mocker.patch("stack.control.find_java", return_value=Path(sys.executable))
     mocker.patch("stack.control.check_java")
 
@@ -195,7 +199,7 @@ def test_prepare_renders_the_hive_files_of_the_settings_profile(settings, cluste
 
     control.prepare(cluster, say=lambda line: None)
     assert read_site(hive_site)["mapreduce.framework.name"] == "yarn"
-    control.prepare(settings, say=lambda line: None)
+    control.prepare(config, say=lambda line: None)
     assert read_site(hive_site)["mapreduce.framework.name"] == "local"
     assert not (paths.conf / "spark").exists()
 
@@ -203,8 +207,8 @@ def test_prepare_renders_the_hive_files_of_the_settings_profile(settings, cluste
 # --- command lines ---
 
 
-def test_both_services_run_from_the_hive_bundle_with_their_heaps_and_opens(settings, paths):
-    services = stack_hive.define(settings, paths, Path("/usr/bin/java"))
+def test_both_services_run_from_the_hive_bundle_with_their_heaps_and_opens(config, paths):
+    services = stack_hive.define(config, paths, Path("/usr/bin/java"))
     metastore, hs2 = services["metastore"].argv, services["hive"].argv
 
     assert list(services) == ["metastore", "hive"]
@@ -222,8 +226,8 @@ def test_both_services_run_from_the_hive_bundle_with_their_heaps_and_opens(setti
     assert "thrift://127.0.0.1:19183" in services["metastore"].endpoint
 
 
-def test_the_stack_defines_the_metastore_before_hiveserver2(settings, paths):
-    defined = control.services_of(settings, paths, Path("/usr/bin/java"))
+def test_the_stack_defines_the_metastore_before_hiveserver2(config, paths):
+    defined = control.services_of(config, paths, Path("/usr/bin/java"))
 
     names = list(defined)
     assert names.index("metastore") < names.index("hive")
@@ -236,7 +240,7 @@ def test_down_stops_hiveserver2_before_its_metastore():
     assert order.index("hive") < order.index("metastore") < order.index("hbase")
 
 
-def test_up_starts_hiveserver2_only_once_the_metastore_answers(settings, paths, mocker):
+def test_up_starts_hiveserver2_only_once_the_metastore_answers(config, paths, mocker):
     events = []
     services = {name: Service(name, name, (), (), lambda: Readiness(True)) for name in
                 ("hbase", "thrift", "metastore", "hive")}
@@ -247,7 +251,7 @@ def test_up_starts_hiveserver2_only_once_the_metastore_answers(settings, paths, 
     mocker.patch("stack.control.probe_stack_hadoop", return_value=Readiness(True))
     mocker.patch("stack.control.status", return_value=[])
 
-    control.up(settings, say=lambda line: None)
+    control.up(config, say=lambda line: None)
 
     assert events.index("start metastore") < events.index("wait metastore") < events.index("start hive")
     assert events.index("start hive") < events.index("wait hive")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kickback.commands.stack import stack_config
 from stack import conf, hadoop, jars, java
 from stack.errors import StackError
 from stack.paths import StackPaths
@@ -68,7 +69,7 @@ def test_jars_are_not_fetched_again_when_the_pom_is_unchanged(tmp_path, mocker):
 
 def test_hbase_site_binds_loopback_and_keeps_data_under_the_stack(tmp_settings):
     paths = StackPaths.under(tmp_settings.stack_dir)
-    site = conf.hbase_site(tmp_settings, paths)
+    site = conf.hbase_site(stack_config(tmp_settings), paths)
     assert site["hbase.zookeeper.quorum"] == "127.0.0.1"
     assert site["hbase.rootdir"].startswith((paths.data / "hbase").as_uri())
     assert site["hbase.unsafe.stream.capability.enforce"] == "false"
