@@ -37,6 +37,7 @@ from warehouse.storage import Storage
 SUFFIXES = (".jsonl", ".jsonl.gz")
 _CHUNK = 1 << 20
 _HOUR_NAME = re.compile(r"hour=(\d\d)\Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class LandingError(ValueError):
@@ -85,6 +86,9 @@ class Landing:
 def parse_day(text: str) -> dt.date:
     """A YYYY-MM-DD date, or a LandingError saying what is wrong."""
     try:
+        # fromisoformat alone also takes 20261127 and 2026-W48-5.
+        if not _DAY.fullmatch(text):
+            raise ValueError
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise LandingError("bad date %r: expected YYYY-MM-DD" % (text,)) from None

@@ -19,6 +19,7 @@ import click
 
 from generator import OUTCOMES, generate_landing
 from generator.landing import MAX_FILES_PER_HOUR
+from kickback.commands.options import DAY, day_text, yesterday_utc
 from kickback.config import Settings
 from kickback.scratch import make_scratch
 from warehouse.storage import Storage, StorageError
@@ -26,13 +27,8 @@ from warehouse.storage import Storage, StorageError
 logger = logging.getLogger(__name__)
 
 
-def _yesterday_utc() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
-
-
 @click.command("generate")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD",
+@click.option("--date", "day", type=DAY, default=yesterday_utc,
               help="Landing day, YYYY-MM-DD (default: yesterday, UTC).")
 @click.option("--hour", "hours", type=click.IntRange(0, 23), multiple=True,
               help="Landing hour 0-23; repeat for several (default: all 24).")
@@ -57,7 +53,7 @@ def _yesterday_utc() -> dt.date:
               show_default=True, help="Part files per landing hour.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def generate(settings: Settings | None, day: dt.datetime | None, hours: tuple[int, ...],
+def generate(settings: Settings | None, day: dt.date, hours: tuple[int, ...],
              root: str | None, seed: int, members: int, devices: int, events: int,
              bad_rate: float, duplicate_rate: float, late_rate: float, gzip: bool,
              files_per_hour: int, no_progress: bool) -> None:
@@ -67,12 +63,11 @@ def generate(settings: Settings | None, day: dt.datetime | None, hours: tuple[in
         storage = Storage(root or settings.landing_dir, settings.storage_options)
     except StorageError as exc:
         raise click.BadParameter(str(exc), param_hint="--root") from None
-    landing_day = day.date() if day is not None else _yesterday_utc()
     started = time.perf_counter()
     local = Path(storage.local_path()) if storage.is_local else make_scratch(settings.var_dir)
     try:
         manifest = generate_landing(
-            local, landing_day, hours or range(24), seed=seed, members=members,
+            local, day, hours or range(24), seed=seed, members=members,
             devices=devices, events=events, bad_rate=bad_rate,
             duplicate_rate=duplicate_rate, late_rate=late_rate, gzip=gzip,
             files_per_hour=files_per_hour, progress=not no_progress,
@@ -89,7 +84,7 @@ def generate(settings: Settings | None, day: dt.datetime | None, hours: tuple[in
     counts = manifest.counts
     click.echo("wrote %s lines in %d files (%s) under %s/dt=%s in %.1f s (%s events/s)" % (
         format(manifest.lines, ","), len(manifest.paths), _size(manifest.bytes), root,
-        landing_day.isoformat(), seconds, format(int(events / seconds) if seconds else 0, ",")))
+        day_text(day), seconds, format(int(events / seconds) if seconds else 0, ",")))
     click.echo("  " + "  ".join("%s %s" % (o, format(counts[o], ",")) for o in OUTCOMES))
 
 

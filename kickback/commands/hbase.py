@@ -32,6 +32,7 @@ from hbase_schema.jvm import JavaTools
 from hbase_schema.loader import LoadReport, load_partition
 from hbase_schema.partitions import partitions_to_load
 from hbase_schema.presplit import java_splitter
+from kickback.commands.options import DAY
 from kickback.config import Settings
 from warehouse.catalog import Catalog
 from warehouse.layout import Partition
@@ -84,8 +85,7 @@ def describe(settings: Settings) -> None:
 
 
 @hbase.command()
-@click.option("--date", "landing_date", required=True,
-              type=click.DateTime(formats=["%Y-%m-%d"]), help="Landing date YYYY-MM-DD.")
+@click.option("--date", "day", type=DAY, required=True, help="Landing date YYYY-MM-DD.")
 @click.option("--dataset", "datasets", multiple=True, type=click.Choice(tables.TABLES),
               help="Load only this dataset (repeatable); default: all.")
 @click.option("--bulk", is_flag=True, help="Write HFiles with ImportTsv and bulk-load them.")
@@ -93,12 +93,12 @@ def describe(settings: Settings) -> None:
               help="Warehouse root, a path or URI (default: the warehouse_dir setting).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @click.pass_obj
-def load(settings: Settings, landing_date: datetime.datetime, datasets: tuple[str, ...],
+def load(settings: Settings, day: datetime.date, datasets: tuple[str, ...],
          bulk: bool, warehouse_root: str | None, progress: bool) -> None:
     """Load a landing date's partitions into HBase and verify the row counts."""
     try:
         warehouse = Storage(warehouse_root or settings.warehouse_dir, settings.storage_options)
-        plan = partitions_to_load(Catalog(warehouse), landing_date.date(), datasets or tables.TABLES)
+        plan = partitions_to_load(Catalog(warehouse), day, datasets or tables.TABLES)
     except (FileNotFoundError, ValueError, StorageError) as exc:
         raise click.ClickException(str(exc)) from None
     tools = _java_tools(settings) if bulk else None

@@ -9,6 +9,7 @@ settings to check).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Iterator
 
@@ -22,7 +23,8 @@ from hive.connection import HIVE_ERRORS, error_message
 from hive.ddl import DdlError
 from hive.output import FORMATS, format_rows
 from hive.queries import QueryError, bind_params, fetch, list_queries, load_query, run_query
-from hive.validate import InvalidValue, check_database, check_dt, check_hour, check_warehouse_uri
+from hive.validate import InvalidValue, check_database, check_hour, check_warehouse_uri
+from kickback.commands.options import DAY, day_text
 from kickback.config import Settings
 from warehouse.catalog import Catalog
 from warehouse.storage import Storage, StorageError
@@ -133,17 +135,16 @@ def init(settings: Settings) -> None:
 
 
 @hive.command()
-@click.option("--date", "dt", required=True, callback=_checked(check_dt),
-              help="Landing day of the run, YYYY-MM-DD.")
+@click.option("--date", "day", type=DAY, required=True, help="Landing day of the run, YYYY-MM-DD.")
 @click.option("--hour", callback=_checked(check_hour), help="Only this landing hour, 00-23.")
 @click.pass_obj
-def register(settings: Settings, dt: str, hour: str | None) -> None:
+def register(settings: Settings, day: dt.date, hour: str | None) -> None:
     """Register a run's complete partitions and rebuild events_dedup for its event days."""
     _warehouse(settings)
     with _cursor(settings) as cursor:
-        result = hivelib.register_run(cursor, Catalog(_storage(settings)), dt, hour)
+        result = hivelib.register_run(cursor, Catalog(_storage(settings)), day_text(day), hour)
     click.echo("registered %d partition(s) for %s%s" % (
-        len(result.partitions), dt, "" if hour is None else " hour %s" % hour))
+        len(result.partitions), day_text(day), "" if hour is None else " hour %s" % hour))
     days = ", ".join(result.event_days) or "none"
     click.echo("events_dedup rebuilt for event day(s): %s" % days)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import click
 
 from kickback import scratch
+from kickback.commands.options import DAY
 from kickback.config import RUNNERS, ConfigError
-from kickback.landing import LandingError, parse_day
+from kickback.landing import LandingError
 from kickback.lock import lock_state
 from kickback.pipeline import PipelineError, rebuild_range, run_pipeline
 from warehouse import manifest
@@ -22,7 +24,7 @@ def pipeline() -> None:
 
 
 @pipeline.command("run")
-@click.option("--date", "date_text", required=True, help="Landing day, YYYY-MM-DD.")
+@click.option("--date", "day", type=DAY, required=True, help="Landing day, YYYY-MM-DD.")
 @click.option("--hour", "hours", type=click.IntRange(0, 23), multiple=True,
               help="Landing hour 0-23 (repeatable); default: every hour present.")
 @click.option("--input", "input_root", type=click.Path(file_okay=False, path_type=str),
@@ -32,11 +34,10 @@ def pipeline() -> None:
 @click.option("--wait", is_flag=True,
               help="If another run holds the warehouse, wait for it instead of refusing.")
 @click.pass_obj
-def run(settings, date_text, hours, input_root, runner, wait) -> None:
+def run(settings, day: dt.date, hours, input_root, runner, wait) -> None:
     """Process one landing day (or some hours of it) into warehouse partitions."""
     started = time.monotonic()
     try:
-        day = parse_day(date_text)
         report = run_pipeline(
             settings, day, hours=sorted(hours) or None, input_root=input_root, runner=runner,
             say=lambda line: click.echo(line, err=True), wait=wait,
@@ -47,8 +48,8 @@ def run(settings, date_text, hours, input_root, runner, wait) -> None:
 
 
 @pipeline.command("rebuild")
-@click.option("--from", "first_text", required=True, help="First landing day, YYYY-MM-DD.")
-@click.option("--to", "last_text", required=True, help="Last landing day, YYYY-MM-DD (included).")
+@click.option("--from", "first", type=DAY, required=True, help="First landing day, YYYY-MM-DD.")
+@click.option("--to", "last", type=DAY, required=True, help="Last landing day, YYYY-MM-DD (included).")
 @click.option("--input", "input_root", type=click.Path(file_okay=False, path_type=str),
               help="Landing root; default: the landing_dir setting.")
 @click.option("--runner", type=click.Choice(RUNNERS), default=None,
@@ -56,11 +57,10 @@ def run(settings, date_text, hours, input_root, runner, wait) -> None:
 @click.option("--wait", is_flag=True,
               help="If another run holds the warehouse, wait for it instead of refusing.")
 @click.pass_obj
-def rebuild(settings, first_text, last_text, input_root, runner, wait) -> None:
+def rebuild(settings, first: dt.date, last: dt.date, input_root, runner, wait) -> None:
     """Recompute landing days FROM .. TO from their raw landings (audits, backfills)."""
     started = time.monotonic()
     try:
-        first, last = parse_day(first_text), parse_day(last_text)
         reports = rebuild_range(settings, first, last, input_root=input_root, runner=runner,
                                 say=lambda line: click.echo(line, err=True), wait=wait)
     except (LandingError, PipelineError, ConfigError) as exc:

@@ -5,9 +5,9 @@ main job and the individual commands can never drift apart. Rerunning is
 safe: every stage is idempotent. The last stage asks the stack for the
 lookup API (``stack.control.start_api``).
 
-The landing day is a ``datetime.date`` from ``--date`` on; it becomes text
-only where text is the contract (``day_text``): a ``dt`` partition value,
-or an option a subcommand parses itself.
+The landing day is a ``datetime.date`` from ``--date`` on (``options.DAY``)
+and reaches every stage as one; it becomes text only where text is the
+contract (``options.day_text``): the analyst query's parameters.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from kickback.commands.hbase import load as hbase_load
 from kickback.commands.hive import init as hive_init
 from kickback.commands.hive import query as hive_query
 from kickback.commands.hive import register as hive_register
+from kickback.commands.options import DAY, day_text, yesterday_utc
 from kickback.commands.pipeline import run as pipeline_run
 from kickback.commands.stack import stack_config
 from kickback.commands.stack import up as stack_up
-from kickback.landing import LandingError, parse_day
 from mapreduce import tsv
 from stack import control
 from stack.api import base_url
@@ -38,28 +38,8 @@ from warehouse.storage import Storage
 STAGES = ("stack", "generate", "pipeline", "hbase", "hive", "query", "api")
 
 
-def _landing_day(ctx: click.Context, param: click.Parameter, text: str | None) -> dt.date:
-    """``--date`` as a date: the day given, else yesterday (UTC)."""
-    if text is None:
-        return dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
-    try:
-        return parse_day(text)
-    except LandingError as exc:
-        raise click.BadParameter(str(exc), param_hint="--date") from None
-
-
-def day_text(day: dt.date) -> str:
-    """The day where text is the contract: a ``dt`` partition value, a YYYY-MM-DD option."""
-    return day.isoformat()
-
-
-def _as_datetime_option(day: dt.date) -> dt.datetime:
-    """The day as a ``click.DateTime`` option hands it to its command (``generate``, ``hbase load``)."""
-    return dt.datetime.combine(day, dt.time())
-
-
 @click.command("run")
-@click.option("--date", "day", default=None, callback=_landing_day, metavar="YYYY-MM-DD",
+@click.option("--date", "day", type=DAY, default=yesterday_utc,
               help="Landing day YYYY-MM-DD (default: yesterday, UTC).")
 @click.option("--events", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Size knob: events in the generated day (devices = events/10, members = events/20).")
@@ -81,14 +61,14 @@ def run(ctx: click.Context, day: dt.date, events: int, runner: str | None, with_
 
     stage(1, "stack: HBase, Thrift, HiveServer2, Hadoop streaming", lambda: ctx.invoke(stack_up))
     stage(2, "generate %d events for %s" % (events, day_text(day)), lambda: ctx.invoke(
-        generate, day=_as_datetime_option(day), events=events,
+        generate, day=day, events=events,
         devices=max(1, events // 10), members=max(1, events // 20)))
     stage(3, "pipeline: validate, dedupe, roll up", lambda: ctx.invoke(
-        pipeline_run, date_text=day_text(day), runner=runner))
+        pipeline_run, day=day, runner=runner))
     stage(4, "hbase: create tables and load", lambda: (
-        ctx.invoke(hbase_create), ctx.invoke(hbase_load, landing_date=_as_datetime_option(day))))
+        ctx.invoke(hbase_create), ctx.invoke(hbase_load, day=day)))
     stage(5, "hive: tables and partitions", lambda: (
-        ctx.invoke(hive_init), ctx.invoke(hive_register, dt=day_text(day))))
+        ctx.invoke(hive_init), ctx.invoke(hive_register, day=day)))
     stage(6, "an analyst query: daily_active_devices", lambda: ctx.invoke(
         hive_query, name="daily_active_devices",
         pairs=("start_dt=%s" % day_text(day - dt.timedelta(days=6)), "end_dt=%s" % day_text(day))))

@@ -1,4 +1,4 @@
-"""An in-memory HBase behind happybase's interface, and the API tests' sample data.
+"""An in-memory HBase behind happybase's interface.
 
 ``FakeHBase`` is the server: tables of sorted byte keys, each row a map of
 ``b"family:qualifier"`` to versions, newest first. A put at an existing
@@ -20,39 +20,27 @@ whose acknowledgement was lost); ``FakeConnectionPool.exhausted`` makes
 every checkout time out. Reads are logged in ``FakeHBase.calls`` and
 applied writes in ``FakeHBase.write_calls``.
 
-The sample data (``sample_hbase``) is written the way the HBase loader
-writes it: each row's values are turned into the text a job writes, read
-back as the loader reads a line, built by ``hbase_schema.rows.build_row``
-and written by ``hbase_schema.writer.write_chunk``. So the API tests read
-the loader's own keys, cells and timestamps.
-
-PYTEST_DONT_REWRITE (test modules import constants from here before loading
-it as a plugin of fixtures with ``pytest_plugins = ["fake_hbase"]``).
+Built on it: the KickBack tables and rows written the loader's way
+(``fake_tables``), the API tests' sample data (``api_samples``) and their
+fixtures (``api_fixtures``).
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
-import datetime
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-import pytest
 from happybase.pool import NoConnectionsAvailable
 from happybase.util import bytes_increment
 from thriftpy2.thrift import TException
 from thriftpy2.transport import TTransportException
 
 from hbase_schema.errors import AlreadyExists, HBaseIOError
-from hbase_schema.rows import build_row
-from hbase_schema.tables import LAYOUTS, table_specs
-from hbase_schema.writer import write_chunk
-from mapreduce import tsv
-from mapreduce.merges import dumps_json
 
 T = TypeVar("T")
 Versions = list[tuple[int, bytes]]  # (timestamp, value), newest first
@@ -496,179 +484,3 @@ def _parse_filter(text: Any) -> Callable[[dict[bytes, tuple[bytes, int]]], bool]
     expected = value.encode("utf-8")
     # filterIfMissing and latestVersionOnly: the newest version must be present and equal.
     return lambda cells: column in cells and cells[column][0] == expected
-
-
-# --- Tables and rows as `kickback hbase create` and the HBase loader make them. ---
-
-BUCKETS = 16
-
-
-def kickback_hbase(table_prefix: str | None = None) -> FakeHBase:
-    """A FakeHBase with every KickBack table, created from the table specs."""
-    hbase = FakeHBase()
-    connection = FakeConnection(hbase, table_prefix)
-    connection.open()
-    for name, families in table_specs(400, 90).items():
-        connection.create_table(name, families)
-    return hbase
-
-
-def load_rows(hbase: FakeHBase, dataset: str, rows: Iterable[dict[str, Any]],
-              day: datetime.date | None = None, table_prefix: str | None = None) -> None:
-    """Write rows of ``dataset`` the HBase loader's way; ``day`` is a daily partition's dt.
-
-    Each row gives every column of the dataset as a Python value; it becomes
-    the text a job writes (``tsv.encode_row``, nested values ``dumps_json``),
-    read back as the loader reads the line, then ``build_row`` makes the row
-    and ``write_chunk`` writes it.
-    """
-    layout = LAYOUTS[dataset]
-    built = [build_row(layout, _as_read_by_the_loader(layout.columns, values), day, BUCKETS)
-             for values in rows]
-    write_chunk(FakeConnectionPool(hbase, 1, table_prefix), layout.table, built)
-
-
-def _as_read_by_the_loader(columns: tuple[str, ...], values: dict[str, Any]) -> dict[str, Any]:
-    if set(values) != set(columns):
-        raise ValueError("row needs exactly the columns %s; missing %s, unknown %s" % (
-            columns, sorted(set(columns) - set(values)), sorted(set(values) - set(columns))))
-    line = tsv.encode_row(dumps_json(values[column]) if isinstance(values[column], (dict, list))
-                          else values[column] for column in columns)
-    return tsv.decode_record(line, columns)
-
-
-def put_raw_cells(hbase: FakeHBase, table: str, key: bytes, cells: dict[bytes, bytes]) -> None:
-    """Write cells as given, bypassing the loader: only for data it would never write."""
-    connection = FakeConnection(hbase)
-    connection.open()
-    connection.table(table).put(key, cells)
-
-
-MEMBER = "m-000123"
-QUIET_MEMBER = "m-quiet_9"
-PHONE = "d-phone.01:a"
-TABLET = "d-tablet-2"
-POS = "pos-7"
-AS_OF = "2026-11-27T09:00:00.000Z"
-LAST_DAY = datetime.date(2026, 11, 27)
-# MEMBER has a rollup for each of the 40 days up to LAST_DAY.
-MEMBER_DAYS = 40
-EVENTS = [
-    # (event_id, event_type, event_time, amount_cents, currency, points, merchant, store)
-    ("e-01", "checkin", "2026-11-20T08:00:00.000Z", None, None, None, None, "s-1"),
-    ("e-02", "purchase", "2026-11-21T09:30:00.250Z", 1250, "USD", 12, "mer-1", None),
-    ("e-03", "purchase", "2026-11-22T10:00:00.000Z", 990, "EUR", 9, "mer-2", None),
-    ("e-04", "redeem", "2026-11-23T11:00:00.000Z", None, None, 100, "mer-1", None),
-    ("e-05", "checkin", "2026-11-24T12:00:00.000Z", None, None, None, None, "s-2"),
-    ("e-06", "purchase", "2026-11-25T13:00:00.000Z", 5000, "USD", 50, "mer-3", None),
-    ("e-07", "checkin", "2026-11-26T14:00:00.000Z", None, None, None, None, "s-1"),
-    ("e-08", "purchase", "2026-11-27T08:15:00.123Z", 700, "USD", 7, "mer-1", None),
-]
-
-
-def sample_hbase() -> FakeHBase:
-    """The KickBack tables with a few members, devices, rollups and events."""
-    hbase = kickback_hbase()
-    load_rows(hbase, "member_summary", [
-        {"member_id": MEMBER, "points_earned": 500, "points_redeemed": 120,
-         "points_balance": 380, "spend": {"USD": 12345, "EUR": 500},
-         "first_seen": "2026-10-19T07:00:00.000Z", "last_seen": "2026-11-27T08:15:00.123Z",
-         "device_count": 2, "as_of": AS_OF, "devices": {
-             PHONE: {"device_type": "phone", "last_seen": "2026-11-27T08:15:00.123Z"},
-             TABLET: {"device_type": "phone", "last_seen": "2026-11-20T10:00:00.000Z"}}},
-        {"member_id": QUIET_MEMBER, "points_earned": 0, "points_redeemed": 0,
-         "points_balance": 0, "spend": {}, "first_seen": None, "last_seen": None,
-         "device_count": 0, "devices": {}, "as_of": AS_OF},
-    ])
-    for back in range(MEMBER_DAYS):
-        day = LAST_DAY - datetime.timedelta(days=back)
-        load_rows(hbase, "member_daily", [{
-            "member_id": MEMBER, "purchases": back % 3, "spend": {"USD": 100 * day.day},
-            "points_earned": day.day, "points_redeemed": 0, "redemptions": 0,
-            "checkins": 1, "distinct_devices": 1, "distinct_merchants": back % 3,
-            "distinct_stores": 1, "devices": {PHONE: "%sT12:00:00.000Z" % day.isoformat()},
-            "first_event_time": "%sT08:00:00.000Z" % day.isoformat(),
-            "last_event_time": "%sT12:00:00.000Z" % day.isoformat(),
-        }], day)
-    load_rows(hbase, "member_events", [
-        {"member_id": MEMBER, "event_time": when, "event_id": event_id, "event_type": event_type,
-         "device_id": PHONE if event_type != "checkin" else POS, "merchant_id": merchant,
-         "store_id": store, "amount_cents": cents, "currency": currency, "points": points}
-        for event_id, event_type, when, cents, currency, points, merchant, store in EVENTS
-    ])
-    load_rows(hbase, "device_summary", [
-        {"device_id": PHONE, "device_type": "phone", "owner_member_id": MEMBER,
-         "first_seen": "2026-10-19T07:00:00.000Z", "last_seen": "2026-11-27T08:15:00.123Z",
-         "last_app_version": "3.2.1", "last_os": "android 14", "last_battery_pct": 57.5,
-         "event_count": 321, "as_of": AS_OF},
-        {"device_id": POS, "device_type": "pos", "owner_member_id": None,
-         "first_seen": "2026-11-01T00:00:00.000Z", "last_seen": "2026-11-26T14:00:00.000Z",
-         "last_app_version": None, "last_os": None, "last_battery_pct": None,
-         "event_count": 40, "as_of": AS_OF},
-    ])
-    for back in range(5):
-        day = LAST_DAY - datetime.timedelta(days=back)
-        load_rows(hbase, "device_daily", [{
-            "device_id": PHONE, "device_type": "phone", "owner_member_id": MEMBER,
-            "event_count": 10 + back, "events_by_type": {"heartbeat": 8, "purchase": 2 + back},
-            "first_event_time": "%sT00:05:00.000Z" % day.isoformat(),
-            "last_event_time": "%sT23:55:00.000Z" % day.isoformat(),
-            "purchases": 2 + back, "spend": {"USD": 1000 + back}, "points_earned": 20,
-            "points_redeemed": 0, "battery_min": 12.5, "last_battery_pct": 57.5,
-            "last_app_version": "3.2.1", "last_os": "android 14",
-            "temperature_c_min": None, "temperature_c_max": None, "temperature_c_mean": None,
-            "humidity_pct_min": None, "humidity_pct_max": None, "humidity_pct_mean": None,
-            "foot_traffic_min": None, "foot_traffic_max": None, "foot_traffic_mean": None,
-            "distinct_members": 1,
-        }], day)
-    return hbase
-
-
-# --- pytest fixtures of the API tests (a test module loads them with
-# pytest_plugins = ["fake_hbase"]). ---
-
-API_KEY = "unit-test-key"
-AUTH = {"Authorization": "Bearer " + API_KEY}
-
-
-def api_config(pool: Any, **overrides: Any) -> dict[str, Any]:
-    """A complete explicit app config around ``pool`` (env cannot leak in)."""
-    config = {
-        "TESTING": True,
-        "HBASE_POOL": pool,
-        "HBASE_BUCKETS": BUCKETS,
-        "HBASE_TABLE_PREFIX": "kickback",
-        "HBASE_RETRY_AFTER_S": 7,
-        "API_KEYS": [API_KEY],
-        "PAGE_TOKEN_KEY": "unit-test-page-token-key",
-        "DAILY_MAX_AGE_S": 60,
-        "MAX_CONTENT_LENGTH": 32 * 1024,
-    }
-    config.update(overrides)
-    return config
-
-
-@pytest.fixture
-def fake_hbase() -> FakeHBase:
-    """The sample tables."""
-    return sample_hbase()
-
-
-@pytest.fixture
-def fake_pool(fake_hbase: FakeHBase) -> FakeConnectionPool:
-    """A pool over the sample tables."""
-    return FakeConnectionPool(fake_hbase)
-
-
-@pytest.fixture
-def api_app(fake_pool: FakeConnectionPool) -> Any:
-    """The API app over the fake pool."""
-    from api import create_app
-
-    return create_app(api_config(fake_pool))
-
-
-@pytest.fixture
-def api_client(api_app: Any) -> Any:
-    """A test client of ``api_app``."""
-    return api_app.test_client()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-from fake_hbase import AUTH, MEMBER
+from api_samples import AUTH, MEMBER
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 LINE = re.compile(r"^(GET|POST|DELETE) (\S+) (\d{3}) (\d+\.\d)ms$")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import happybase
 import pytest
-from fake_hbase import FakeConnectionPool, api_config, sample_hbase
+from api_samples import api_config, sample_hbase
+from fake_hbase import FakeConnectionPool
 from thriftpy2.transport import TTransportException
 
 import api

@@ -6,12 +6,12 @@ import hmac
 import logging
 
 import pytest
-from fake_hbase import API_KEY, AUTH, MEMBER, api_config
+from api_samples import API_KEY, AUTH, MEMBER, api_config
 
 from api import create_app
 from api.auth import key_matches
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 
 def test_key_matches():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from fake_hbase import AUTH, MEMBER, PHONE
+from api_samples import AUTH, MEMBER, PHONE
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 DAILY_PATHS = ["/v1/members/%s/daily" % MEMBER, "/v1/devices/%s/daily" % PHONE]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from fake_hbase import FakeConnectionPool, sample_hbase
+from api_samples import sample_hbase
+from fake_hbase import FakeConnectionPool
 
 from kickback.cli import main
 from kickback.commands import api as command

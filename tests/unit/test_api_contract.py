@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 
 import schemathesis
-from fake_hbase import AUTH, FakeConnectionPool, api_config, sample_hbase
+from api_samples import AUTH, api_config, sample_hbase
+from fake_hbase import FakeConnectionPool
 from hypothesis import HealthCheck, settings
 
 from api import create_app

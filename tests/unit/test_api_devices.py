@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fake_hbase import AS_OF, AUTH, MEMBER, PHONE, POS
+from api_samples import AS_OF, AUTH, MEMBER, PHONE, POS
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 
 def test_summary_has_type_owner_seen_app_os_battery_and_freshness(api_client, fake_hbase):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import socket
 
 import pytest
-from fake_hbase import AUTH, MEMBER, api_config, put_raw_cells
+from api_samples import AUTH, MEMBER, api_config
+from fake_tables import put_raw_cells
 from marshmallow import ValidationError
 from thriftpy2.transport import TTransportException
 
 from api import create_app
 from api.errors import field_messages
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 

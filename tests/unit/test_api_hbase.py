@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 
 import pytest
-from fake_hbase import FakeConnectionPool, sample_hbase
+from api_samples import sample_hbase
+from fake_hbase import FakeConnectionPool
 from happybase.pool import NoConnectionsAvailable
 from thriftpy2.thrift import TException
 from thriftpy2.transport import TTransportException
@@ -101,7 +102,7 @@ def test_programming_errors_are_not_swallowed():
 
 
 def test_no_free_connection_is_a_503(monkeypatch):
-    from fake_hbase import AUTH, api_config
+    from api_samples import AUTH, api_config
 
     from api import create_app
 

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fake_hbase import (
-    AS_OF,
-    AUTH,
-    EVENTS,
-    MEMBER,
-    MEMBER_DAYS,
-    PHONE,
-    QUIET_MEMBER,
-    TABLET,
-)
+from api_samples import AS_OF, AUTH, EVENTS, MEMBER, MEMBER_DAYS, PHONE, QUIET_MEMBER, TABLET
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 
 def test_summary_has_balance_spend_seen_devices_and_freshness(api_client, fake_hbase):

@@ -6,7 +6,7 @@ import re
 
 from api.openapi import build_spec, openapi_path
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 ISSUE_PATHS = {
     "/v1/members/{member_id}": {"get"},

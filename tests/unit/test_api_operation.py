@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from api.errors import register_error_handlers
 from api.operation import declared_operation, operation
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 
 class ThingPath(Schema):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 
 import pytest
-from fake_hbase import AUTH, MEMBER, PHONE, QUIET_MEMBER, api_config
+from api_samples import AUTH, MEMBER, PHONE, QUIET_MEMBER, api_config
 from hypothesis import given
 from hypothesis import strategies as st
 
 from api import create_app
 from api.paging import BadPageToken, PageTokens, split_page, token_secret
 
-pytest_plugins = ["fake_hbase"]  # the fake HBase and app fixtures
+pytest_plugins = ["api_fixtures"]  # the fake HBase and app fixtures
 
 TOKENS = PageTokens(b"secret")
 START, STOP = b"0a" + b"m-1|", b"0a" + b"m-1}"

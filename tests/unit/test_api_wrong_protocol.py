@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from fake_hbase import FakeConnectionPool, api_config, sample_hbase
+from api_samples import api_config, sample_hbase
+from fake_hbase import FakeConnectionPool
 from other_servers import http_server, other_thrift_server
 from thriftpy2.thrift import TApplicationException
 

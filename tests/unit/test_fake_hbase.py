@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from fake_hbase import FakeConnection, FakeConnectionPool, FakeHBase, kickback_hbase, load_rows
+from fake_hbase import FakeConnection, FakeConnectionPool, FakeHBase
+from fake_tables import kickback_hbase, load_rows
 from happybase.pool import NoConnectionsAvailable
 from thriftpy2.transport import TTransportException
 from test_loader import DAY, member_daily, member_summary, write_partition

@@ -46,6 +46,16 @@ def test_defaults_to_yesterday_and_every_hour(settings: Settings, tmp_path: Path
     assert len(list((tmp_path / "other").glob("dt=*/hour=*/part-00000.jsonl"))) == 24
 
 
+def test_the_date_reaches_the_generator_as_a_date(settings: Settings, mocker) -> None:
+    spy = mocker.patch.object(command, "generate_landing", wraps=command.generate_landing)
+    result = _run(["--date", "2026-11-27", "--hour", "5", "--events", "10", "--devices", "5",
+                   "--members", "2", "--no-progress"], settings)
+    assert result.exit_code == 0, result.output
+    day = spy.call_args.args[1]
+    assert (type(day), day) == (dt.date, dt.date(2026, 11, 27))
+    assert "/dt=2026-11-27 in " in result.output
+
+
 @pytest.mark.parametrize("args, where", [
     (["--hour", "24"], "'--hour'"),
     (["--bad-rate", "1.5"], "'--bad-rate'"),

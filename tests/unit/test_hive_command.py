@@ -201,3 +201,22 @@ def test_a_bad_database_setting_is_refused_before_connecting(server, tmp_setting
     assert result.exit_code == 1
     assert "hive_database" in result.output
     assert server[1].call_count == 0
+
+
+def test_register_takes_the_day_as_a_date_and_hands_hive_its_partition_value(server, tmp_settings, mocker):
+    register_run = mocker.patch("hive.register_run", return_value=mocker.Mock(partitions=[], event_days=[]))
+
+    result = invoke(tmp_settings, "register", "--date", "2026-03-10", "--hour", "07")
+
+    assert result.exit_code == 0, result.output
+    assert register_run.call_args.args[2:] == ("2026-03-10", "07")
+    assert result.output.splitlines()[0] == "registered 0 partition(s) for 2026-03-10 hour 07"
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-3-10", "10.03.2026"])
+def test_a_bad_register_date_is_one_line_naming_the_option(server, tmp_settings, text):
+    result = invoke(tmp_settings, "register", "--date", text)
+
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: Invalid value for '--date': bad date %r: expected YYYY-MM-DD" % text]

@@ -10,7 +10,8 @@ import threading
 import time
 
 import pytest
-from fake_hbase import FakeConnectionPool, kickback_hbase
+from fake_hbase import FakeConnectionPool
+from fake_tables import kickback_hbase
 
 from hbase_schema import keys, loader
 from hbase_schema.errors import BadRecord, LoadError

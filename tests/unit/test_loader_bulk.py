@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from fake_hbase import FakeConnectionPool, kickback_hbase
+from fake_hbase import FakeConnectionPool
+from fake_tables import kickback_hbase
 from test_loader import member_event, member_summary, write_partition
 
 from hbase_schema import bulk, loader

@@ -107,3 +107,21 @@ def test_a_missing_summary_partition_is_a_clear_error(tmp_path, server):
     result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_summary")
     assert result.exit_code == 1
     assert "run the pipeline first" in result.output
+
+
+@pytest.mark.parametrize("args", [["--date", "2026-02-30"], ["--date", "27.11.2026"], []])
+def test_a_bad_or_missing_date_is_one_usage_error_before_connecting(tmp_path, mocker, args):
+    pool = mocker.patch("kickback.commands.hbase.happybase.ConnectionPool")
+    result = invoke(tmp_path, "load", *args)
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "'--date'" in errors[0]
+    pool.assert_not_called()
+
+
+def test_load_takes_the_landing_day_as_a_date(tmp_path, server, mocker):
+    plan = mocker.patch("kickback.commands.hbase.partitions_to_load", return_value={})
+    result = invoke(tmp_path, "load", "--date", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    day = plan.call_args.args[1]
+    assert (type(day), day) == (datetime.date, datetime.date(2026, 11, 27))
