@@ -18,6 +18,7 @@ input.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,11 +50,17 @@ def _same(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Field:
-    """How one field of a partial folds."""
+    """How one field of a partial folds.
+
+    ``alone`` is the canonical value of a field folded from one partial
+    alone: ``freeze(thaw(value))`` for any partial that a fold or an event
+    made (those are canonical already), without the copy.
+    """
 
     merge: Callable[[Any, Any], Any]
     thaw: Callable[[Any], Any] = _same
     freeze: Callable[[Any], Any] = _same
+    alone: Callable[[Any], Any] = _same
 
 
 def min_opt(a: Any, b: Any) -> Any:
@@ -111,7 +118,7 @@ ADD = Field(operator.add)
 MIN = Field(min_opt)
 MAX = Field(max_opt)
 COUNTS = Field(_add_counts, thaw=dict)
-DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted)
+DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted, alone=sorted)
 MAX_PER_KEY = Field(_max_per_key, thaw=dict)
 STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
 
@@ -120,13 +127,16 @@ def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
     """Merge one or more partials field by field; the inputs are not modified."""
     items = iter(partials)
     first = next(items)
+    second = next(items, None)
+    if second is None:
+        # Most keys of a day have one partial: its canonical form, no copy.
+        return {name: field.alone(first[name]) for name, field in fields.items()}
     acc = {name: field.thaw(first[name]) for name, field in fields.items()}
-    for partial in items:
-        for name, field in fields.items():
-            acc[name] = field.merge(acc[name], partial[name])
+    merges = [(name, field.merge) for name, field in fields.items()]
+    for partial in itertools.chain((second,), items):
+        for name, merge in merges:
+            acc[name] = merge(acc[name], partial[name])
     return {name: field.freeze(acc[name]) for name, field in fields.items()}
-
-
 
 
 # --- stored partials --------------------------------------------------------

@@ -72,8 +72,14 @@ class MRRollUpDays(JobIO):
         self.arg_parser.error(message)
 
     def mapper_init(self):
-        """Start this task's input-file cache."""
+        """Start this task's input-file cache and event count."""
         self._path = self._partition = None
+        self._events = 0
+
+    def mapper_final(self):
+        """Count the events rolled up (one counter line per task, not per event)."""
+        if self._events:
+            self.increment_counter("roll_up_days", "events", self._events)
 
     def mapper(self, _, line):
         """One input row -> the partials it contributes."""
@@ -123,7 +129,7 @@ class MRRollUpDays(JobIO):
         if delta and (landing_day in self.recompute_deltas) == recompute:
             out += [([DELTA, landing_day, *key], partial) for key, partial in summaries.event_partials(event)]
         if rolled_up:
-            self.increment_counter("roll_up_days", "events")
+            self._events += 1
         yield from out
 
     def combiner(self, key, partials):
