@@ -1,4 +1,4 @@
-"""mrjob's local runner with small input files combined into few map tasks.
+"""mrjob's local runner with its input cut into as many balanced tasks as it runs at once.
 
 mrjob's ``local`` runner gives every input file at least one map task, and
 every task is a new Python process (about a second each here). The
@@ -6,9 +6,18 @@ incremental state is many small partition files (an id index hour, a day's
 partials), so a run would spend its time starting processes, more of them
 the more state the window holds. This runner does what
 ``PathLineInputFormat`` does on Hadoop (``mapreduce.jobio``): the first
-step's input is cut into about two splits per core whatever the number of
-files (none under ``MIN_SPLIT_BYTES``), and each record is ``<file> TAB <line>``, so the jobs read it with
-``--paths-in-lines`` exactly as on Hadoop. Later steps split as mrjob does.
+step's input is cut into ``SPLITS_PER_CORE`` splits per core whatever the
+number of files (none under ``MIN_SPLIT_BYTES``), and each record is
+``<file> TAB <line>``, so the jobs read it with ``--paths-in-lines``
+exactly as on Hadoop. Later steps' map input splits as mrjob's does.
+
+Splits are balanced by input bytes and there are never more than the
+target: one split too many (mrjob's own rule closes a split only once it
+is full) is a task that runs alone while the other cores wait.
+
+The reducers' sorted input is cut the same way, at the first key boundary
+after each even share of its bytes, and the ranges are copied by the
+kernel instead of line by line in the driver.
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ from mrjob.local import LocalMRJobRunner
 
 # No split smaller than this: a task costs a process start.
 MIN_SPLIT_BYTES = 8 << 20
+# Map and reduce tasks per core: one wave of equal tasks, nothing left to run alone.
+SPLITS_PER_CORE = 1
+_COPY_CHUNK = 64 << 20
 
 
 class CombiningLocalRunner(LocalMRJobRunner):
@@ -32,11 +44,10 @@ class CombiningLocalRunner(LocalMRJobRunner):
         if step_num != 0:
             return super()._split_mapper_input(input_paths, step_num)
         input_paths = list(input_paths)
-        target = max(self._num_mappers(step_num) * 2, 1)
         total = sum(os.path.getsize(path) for path in input_paths)
-        split_size = max(total // target, MIN_SPLIT_BYTES)
+        parts = split_count(total, self._num_cores())
         splits = self._yield_split_fileobjs("mapper", step_num)
-        results, dest, written = [], None, 0
+        results, dest, read, opened = [], None, 0, 0
         for path in input_paths:
             prefix = path.encode("utf-8", "surrogateescape") + b"\t"
             with open(path, "rb") as src:
@@ -44,17 +55,107 @@ class CombiningLocalRunner(LocalMRJobRunner):
                 for line in _lines(chunks):
                     if dest is None:
                         dest, written = next(splits), 0
+                        opened += 1
                         results.append(dict(file=path, start=0, length=0))
                     record = prefix + (line if line.endswith(b"\n") else line + b"\n")
                     dest.write(record)
                     written += len(record)
+                    read += len(line)
                     results[-1]["length"] = written
-                    if written >= split_size:
+                    # Split k ends once the input read reaches k shares of the total.
+                    if opened < parts and read * parts >= total * opened:
                         dest.close()
                         dest = None
         if dest is not None:
             dest.close()
         return results
+
+    def _split_reducer_input(self, step_num):
+        path = self._sorted_reducer_input_path(step_num)
+        size = os.path.getsize(path)
+        splits = self._yield_split_fileobjs("reducer", step_num)
+        with open(path, "rb") as src:
+            offsets = key_cuts(src, size, split_count(size, self._num_cores()))
+            for start, end in zip(offsets, offsets[1:]):
+                with next(splits) as dest:
+                    _copy_range(src, dest, start, end)
+        return len(offsets) - 1
+
+
+def split_count(size: int, cores: int) -> int:
+    """How many tasks ``size`` input bytes make: one wave over the cores, none under ``MIN_SPLIT_BYTES``."""
+    return max(1, min(cores * SPLITS_PER_CORE, size // MIN_SPLIT_BYTES))
+
+
+def key_cuts(src, size: int, parts: int) -> list[int]:
+    """Offsets ``[0, ..., size]`` cutting a sorted ``key TAB value`` file into at most
+    ``parts`` ranges of about equal bytes, never between two lines of one key."""
+    offsets = [0]
+    for k in range(1, parts):
+        cut = _key_boundary(src, max(size * k // parts, offsets[-1]))
+        if cut is None:
+            break
+        if cut > offsets[-1]:
+            offsets.append(cut)
+    if size > offsets[-1] or len(offsets) == 1:
+        offsets.append(size)
+    return offsets
+
+
+def _key_boundary(src, offset: int) -> int | None:
+    """The start of the first line at or after ``offset`` whose key differs from
+    the key of the line that ``offset`` falls in; None if there is none."""
+    if offset == 0:
+        return 0
+    src.seek(_line_start(src, offset))
+    key = _key(src.readline())
+    while True:
+        start = src.tell()
+        line = src.readline()
+        if not line:
+            return None
+        if _key(line) != key:
+            return start
+
+
+def _line_start(src, offset: int) -> int:
+    """The offset of the start of the line that ``offset`` falls in."""
+    start = offset
+    while start > 0:
+        back = max(0, start - 4096)
+        src.seek(back)
+        chunk = src.read(start - back)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            return back + newline + 1
+        start = back
+    return 0
+
+
+def _key(line: bytes) -> bytes:
+    return line.split(b"\t", 1)[0].rstrip(b"\r\n")
+
+
+def _copy_range(src, dest, start: int, end: int) -> None:
+    """Copy bytes ``[start, end)`` of ``src`` to ``dest``, in the kernel where it can."""
+    dest.flush()
+    remaining = end - start
+    try:
+        while remaining > 0:
+            copied = os.copy_file_range(src.fileno(), dest.fileno(), min(remaining, _COPY_CHUNK), start)
+            if copied == 0:
+                break
+            start += copied
+            remaining -= copied
+    except OSError:
+        pass  # not on this file system: copy through user space
+    src.seek(start)
+    while remaining > 0:
+        chunk = src.read(min(remaining, _COPY_CHUNK))
+        if not chunk:
+            break
+        dest.write(chunk)
+        remaining -= len(chunk)
 
 
 def _lines(chunks):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
+from hypothesis import given, strategies as st
+
+from mapreduce import local_splits
 from mapreduce.jobio import JobIO
-from mapreduce.local_splits import _lines
+from mapreduce.local_splits import _lines, key_cuts, split_count
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _CountLines(JobIO):
@@ -14,6 +20,9 @@ class _CountLines(JobIO):
 
     def mapper_init(self):
         self.increment_counter("test", "map_tasks")
+
+    def reducer_init(self):
+        self.increment_counter("test", "reduce_tasks")
 
     def mapper(self, _, line):
         path, rest = self.split_input(line)
@@ -23,26 +32,83 @@ class _CountLines(JobIO):
         yield name, ",".join(sorted(lines))
 
 
-def test_many_small_files_take_few_map_tasks_and_keep_their_paths(tmp_path):
+def _inputs(tmp_path, files=30):
     inputs = []
-    for n in range(30):
+    for n in range(files):
         path = tmp_path / ("f%02d.txt" % n)
         path.write_bytes(b"a%d\nb%d" % (n, n))  # the last line has no newline
         inputs.append(str(path))
     packed = tmp_path / "g.txt.gz"
     packed.write_bytes(gzip.compress(b"x\ny\n"))
     inputs.append(str(packed))
-    root = Path(__file__).resolve().parents[2]
-    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "2",
-                       "--cmdenv", "PYTHONPATH=%s" % root, *inputs])
+    return inputs
+
+
+def _run(inputs, cores=2):
+    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", str(cores),
+                       "--cmdenv", "PYTHONPATH=%s" % ROOT, *inputs])
     with job.make_runner() as runner:
         runner.run()
         got = {name: value.strip() for name, value in job.parse_output(runner.cat_output())}
-        tasks = runner.counters()[0]["test"]["map_tasks"]
+        return got, runner.counters()[0]["test"]
+
+
+def test_many_small_files_take_one_map_task_and_keep_their_paths(tmp_path):
+    got, tasks = _run(_inputs(tmp_path))
     assert got["f07.txt"] == "a7,b7"
     assert got["g.txt.gz"] == "x,y"
     assert len(got) == 31
-    assert tasks <= 5
+    assert tasks["map_tasks"] == 1  # all of it is under MIN_SPLIT_BYTES
+    assert tasks["reduce_tasks"] == 1
+
+
+def test_large_input_takes_one_task_per_core_for_map_and_reduce(tmp_path, monkeypatch):
+    # The splits are cut in this (the driver's) process.
+    monkeypatch.setattr(local_splits, "MIN_SPLIT_BYTES", 1)
+    got, tasks = _run(_inputs(tmp_path, files=31), cores=3)
+    assert len(got) == 32
+    assert got["f30.txt"] == "a30,b30"
+    assert tasks["map_tasks"] == 3 * local_splits.SPLITS_PER_CORE
+    assert tasks["reduce_tasks"] == 3 * local_splits.SPLITS_PER_CORE
+
+
+def test_split_count_is_one_wave_and_no_split_under_the_minimum():
+    cores = 2
+    wave = cores * local_splits.SPLITS_PER_CORE
+    assert split_count(0, cores) == 1
+    assert split_count(local_splits.MIN_SPLIT_BYTES * 2 - 1, cores) == min(wave, 1)
+    assert split_count(local_splits.MIN_SPLIT_BYTES * 100, cores) == wave
+
+
+_sorted_lines = st.lists(
+    st.tuples(st.sampled_from([b"a", b"b", b"bb", b"c", b"d", b"e"]), st.binary(max_size=12).map(
+        lambda value: value.replace(b"\n", b"").replace(b"\r", b"").replace(b"\t", b""))),
+    max_size=60,
+).map(sorted)
+
+
+@given(_sorted_lines, st.integers(min_value=1, max_value=8))
+def test_key_cuts_cover_the_file_and_never_split_a_key(pairs, parts):
+    data = b"".join(key + b"\t" + value + b"\n" for key, value in pairs)
+    offsets = key_cuts(io.BytesIO(data), len(data), parts)
+    assert offsets[0] == 0 and offsets[-1] == len(data)
+    assert offsets == sorted(set(offsets)) or data == b""
+    assert len(offsets) - 1 <= parts
+    ranges = [data[start:end] for start, end in zip(offsets, offsets[1:])]
+    assert b"".join(ranges) == data
+    keys = [{line.split(b"\t")[0] for line in chunk.split(b"\n") if line} for chunk in ranges]
+    for left, right in zip(keys, keys[1:]):
+        assert not left & right
+    for chunk in ranges[:-1]:
+        assert chunk.endswith(b"\n")
+
+
+def test_key_cuts_balance_distinct_keys():
+    data = b"".join(b"k%04d\tv\n" % n for n in range(1000))
+    offsets = key_cuts(io.BytesIO(data), len(data), 4)
+    sizes = [end - start for start, end in zip(offsets, offsets[1:])]
+    assert len(sizes) == 4
+    assert max(sizes) - min(sizes) <= 16
 
 
 def test_lines_split_chunks_on_newlines_only():
