@@ -26,7 +26,9 @@ its rows, and the driver never reads them: it lists folders and renames.
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections import Counter
 from typing import IO, Iterator
 
@@ -43,6 +45,7 @@ INPUT_FILE_JOBCONF = "mapreduce.map.input.file"
 SPLIT_MAX_BYTES = 256 << 20
 OUTPUT_DIR_JOBCONF = "mapreduce.task.output.dir"
 TASK_JOBCONF = "mapreduce.task.partition"
+TASK_OUTPUT_BUFFER = 1 << 16
 
 
 class OrjsonProtocol:
@@ -102,12 +105,38 @@ class JobIO(MRJob):
     calls ``open_output()`` in its ``*_init``, ``emit()`` for each row and
     ``close_output()`` in its ``*_final``; rows are counted per dataset in
     the ``rows`` counter group, which the driver checks against the job's
-    other counters.
+    other counters (rows are counted per partition as they go, and summed
+    per dataset once, at the end of the task).
     """
 
     INPUT_PROTOCOL = BytesValueProtocol
     OUTPUT_PROTOCOL = RawProtocol
     JOBCONF = {"mapreduce.input.fileinputformat.split.maxsize": str(SPLIT_MAX_BYTES)}
+
+    @property
+    def stdout(self):
+        """The task's output, buffered even when the interpreter's is not.
+
+        With ``PYTHONUNBUFFERED`` set (or ``python -u``), ``sys.stdout.buffer``
+        is the raw file, and mrjob writes each record in two system calls.
+        """
+        if self._stdout is None:
+            out = getattr(sys.stdout, "buffer", sys.stdout)
+            if isinstance(out, io.RawIOBase):
+                out = self._wrapped_stdout = io.BufferedWriter(out, buffer_size=TASK_OUTPUT_BUFFER)
+            self._stdout = out
+        return self._stdout
+
+    def execute(self):
+        """Run the task (or the job), then flush the output buffer this job added."""
+        try:
+            super().execute()
+        finally:
+            wrapped = getattr(self, "_wrapped_stdout", None)
+            if wrapped is not None:
+                wrapped.flush()
+                wrapped.detach()  # the interpreter still owns the file
+                self._wrapped_stdout = self._stdout = None
 
     def configure_args(self):
         """Add --write-partitions and --paths-in-lines."""
@@ -161,12 +190,15 @@ class JobIO(MRJob):
 
     def emit(self, partition: str, row: str) -> Iterator[tuple[str, str]]:
         """One output row of ``partition``."""
-        self._rows[partition.split("/dt=", 1)[0]] += 1
+        self._rows[partition] += 1
         return self._output.emit(partition, row)
 
     def close_output(self) -> None:
         """End a reduce task's output and count its rows."""
         self._output.close()
-        for dataset, rows in sorted(self._rows.items()):
+        datasets: Counter = Counter()
+        for partition, rows in self._rows.items():
+            datasets[partition.split("/dt=", 1)[0]] += rows
+        for dataset, rows in sorted(datasets.items()):
             self.increment_counter("rows", dataset, rows)
         self._rows.clear()

@@ -42,6 +42,7 @@ Counters are summed in memory and emitted once per task, because each
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import Counter
 
@@ -227,11 +228,15 @@ def path_key(path: str) -> str:
     return path
 
 
+# A run has a few hundred landing hours at most; their paths are parsed
+# (and checked) once, not once per event.
+@functools.lru_cache(maxsize=4096)
 def _landing_day(events_path: str) -> str:
     """The landing day of an events partition path ``events/dt=D/hour=HH``."""
     return layout.Partition.parse(events_path).dt
 
 
+@functools.lru_cache(maxsize=4096)
 def _in(dataset: str, events_path: str) -> str:
     """The partition of ``dataset`` for the landing hour of an events partition path."""
     hour = layout.Partition.parse(events_path)

@@ -30,6 +30,7 @@ An hour of the run that owned an id none of its files still carry
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass
 
 from mapreduce import tsv
@@ -37,7 +38,7 @@ from mapreduce.records import EVENT_COLUMNS
 
 # What the rollups read of an event: every column but the landing-dependent ones.
 _LANDING_COLUMNS = frozenset(("late", "source_file"))
-_CONTENT = tuple(i for i, name in enumerate(EVENT_COLUMNS) if name not in _LANDING_COLUMNS)
+_CONTENT = operator.itemgetter(*(i for i, name in enumerate(EVENT_COLUMNS) if name not in _LANDING_COLUMNS))
 _EVENT_DT = EVENT_COLUMNS.index("event_dt")
 DIGEST_BYTES = 8
 
@@ -52,7 +53,7 @@ VANISHED = "vanished"
 def digest(row_text: str) -> str:
     """Hex digest of an events row's content (the landing columns left out)."""
     cells = tsv.split_row(row_text)
-    content = "\t".join(cells[i] for i in _CONTENT)
+    content = "\t".join(_CONTENT(cells))
     return hashlib.blake2b(content.encode("utf-8"), digest_size=DIGEST_BYTES).hexdigest()
 
 

@@ -27,3 +27,45 @@ def test_local_runs_ask_for_no_java_format(job_class):
     job = job_class(["-r", "local", "--write-partitions", *REQUIRED.get(job_class, []), "in"])
     assert job.hadoop_input_format() is None
     assert job.hadoop_output_format() is None
+
+
+class _Echo(jobio.JobIO):
+    def mapper(self, _, line):
+        yield "k", line.decode()
+
+    def reducer(self, key, values):
+        yield key, ",".join(sorted(values))
+
+
+def test_a_task_buffers_its_output_when_the_interpreter_does_not(tmp_path, monkeypatch):
+    # PYTHONUNBUFFERED (or python -u) leaves sys.stdout.buffer the raw file:
+    # two system calls per record unless the job buffers.
+    source = tmp_path / "in.txt"
+    source.write_bytes(b"a\nb\n")
+    out_path = tmp_path / "out"
+    raw = open(out_path, "wb", buffering=0)
+    writes = []
+
+    class CountingRaw(type(raw)):
+        def write(self, data):
+            writes.append(len(data))
+            return super().write(data)
+
+    raw.close()
+    counting = CountingRaw(out_path, "wb")
+    monkeypatch.setattr("sys.stdout", type("Text", (), {"buffer": counting})())
+    monkeypatch.setattr("sys.stdin", type("Text", (), {"buffer": open(source, "rb")})())
+    monkeypatch.setenv("mapreduce_map_input_file", str(source))
+    job = _Echo(["--step-num=0", "--mapper"])
+    assert not isinstance(job.stdout, type(counting))
+    job.execute()
+    assert not counting.closed  # the interpreter's file stays open
+    counting.flush()
+    assert out_path.read_bytes() == b'"k"\t"a"\n"k"\t"b"\n'
+    assert len(writes) == 1
+
+
+def test_a_buffered_interpreter_output_is_used_as_it_is(monkeypatch, tmp_path):
+    handle = open(tmp_path / "out", "wb")
+    monkeypatch.setattr("sys.stdout", type("Text", (), {"buffer": handle})())
+    assert _Echo(["--step-num=0", "--mapper"]).stdout is handle
