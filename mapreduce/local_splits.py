@@ -9,7 +9,9 @@ the more state the window holds. This runner does what
 step's input is cut into ``SPLITS_PER_CORE`` splits per core whatever the
 number of files (none under ``MIN_SPLIT_BYTES``), and each record is
 ``<file> TAB <line>``, so the jobs read it with ``--paths-in-lines``
-exactly as on Hadoop. Later steps' map input splits as mrjob's does.
+exactly as on Hadoop. A later step's input (the reduce output of the
+step before, a file per reduce task) is combined the same way, without
+the paths.
 
 Splits are balanced by input bytes and there are never more than the
 target: one split too many (mrjob's own rule closes a split only once it
@@ -41,15 +43,14 @@ class CombiningLocalRunner(LocalMRJobRunner):
     alias = "local"
 
     def _split_mapper_input(self, input_paths, step_num):
-        if step_num != 0:
-            return super()._split_mapper_input(input_paths, step_num)
         input_paths = list(input_paths)
         total = sum(os.path.getsize(path) for path in input_paths)
         parts = split_count(total, self._num_cores())
         splits = self._yield_split_fileobjs("mapper", step_num)
         results, dest, read, opened = [], None, 0, 0
         for path in input_paths:
-            prefix = path.encode("utf-8", "surrogateescape") + b"\t"
+            # Only the first step reads files: later steps read the step before's output.
+            prefix = path.encode("utf-8", "surrogateescape") + b"\t" if step_num == 0 else b""
             with open(path, "rb") as src:
                 chunks = decompress(src, path) if is_compressed(path) else src
                 for line in _lines(chunks):

@@ -115,5 +115,49 @@ def test_lines_split_chunks_on_newlines_only():
     assert list(_lines([b"a\nb", b"c\r\nd", b""])) == [b"a\n", b"bc\r\n", b"d"]
 
 
+
+
+class _TwoSteps(JobIO):
+    """Lines per input file, then how many map tasks the second step has."""
+
+    def steps(self):
+        from mrjob.step import MRStep
+
+        return [MRStep(mapper=self.first_mapper, reducer=self.first_reducer),
+                MRStep(mapper_init=self.count_task, mapper=self.second_mapper, reducer=self.second_reducer)]
+
+    def first_mapper(self, _, line):
+        path, rest = self.split_input(line)
+        yield path.rsplit("/", 1)[1], rest.decode()
+
+    def first_reducer(self, name, lines):
+        yield name, sorted(lines)
+
+    def count_task(self):
+        self.increment_counter("test", "second_map_tasks")
+
+    def second_mapper(self, name, lines):
+        yield "all", len(lines)
+
+    def second_reducer(self, key, counts):
+        yield key, str(sum(counts))
+
+
+def test_a_later_steps_input_is_combined_without_paths(tmp_path, monkeypatch):
+    monkeypatch.setattr(local_splits, "SPLITS_PER_CORE", 1)
+    inputs = _inputs(tmp_path)
+    job = _TwoSteps(["-r", "local", "--paths-in-lines", "--num-cores", "4",
+                     "--cmdenv", "PYTHONPATH=%s" % ROOT, "--cmdenv", "TEST_JOB=_TwoSteps", *inputs])
+    with job.make_runner() as runner:
+        runner.run()
+        got = {key: value.strip() for key, value in job.parse_output(runner.cat_output())}
+        tasks = runner.counters()[1]["test"]["second_map_tasks"]
+    assert got == {"all": "62"}
+    assert tasks == 1  # four small reduce outputs, one split
+
+
 if __name__ == "__main__":
-    _CountLines.run()  # the local runner's tasks run this file
+    # The local runner's tasks run this file; the test names the job in their environment.
+    import os
+
+    {"_TwoSteps": _TwoSteps}.get(os.environ.get("TEST_JOB", ""), _CountLines).run()
