@@ -20,11 +20,19 @@ is full) is a task that runs alone while the other cores wait.
 The reducers' sorted input is cut the same way, at the first key boundary
 after each even share of its bytes, and the ranges are copied by the
 kernel instead of line by line in the driver.
+
+Sorting: mrjob runs GNU sort once per map task (with a combiner), one per
+core at a time, and once over all map outputs. Each sort left to its
+defaults takes every core and spills to temporary files: two map tasks'
+sorts at once then took 5.3 s where one thread each with enough memory
+took 3.4 s (580 MB each, this machine).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
 
 from mrjob.cat import decompress, is_compressed
 from mrjob.local import LocalMRJobRunner
@@ -35,6 +43,9 @@ MIN_SPLIT_BYTES = 8 << 20
 # Map and reduce tasks per core: one wave of equal tasks, nothing left to run alone.
 SPLITS_PER_CORE = 1
 _COPY_CHUNK = 64 << 20
+# GNU sort's memory for one sort: big enough that a task's map output sorts
+# without temporary files.
+SORT_BUFFER = "1G"
 
 
 class CombiningLocalRunner(LocalMRJobRunner):
@@ -71,6 +82,23 @@ class CombiningLocalRunner(LocalMRJobRunner):
             dest.close()
         return results
 
+    _sort_threads = 1
+
+    def _sort_bin(self):
+        """GNU sort, one thread for each map task's sort (they run one per core at
+        once), every core for the reducers' one sort, and memory enough not to spill."""
+        if self._opts["sort_bin"] or self._sort_values or not gnu_sort():
+            return super()._sort_bin()
+        return ["sort", "-t", "\t", "-k", "1,1", "-s",
+                "--parallel=%d" % self._sort_threads, "-S", SORT_BUFFER]
+
+    def _sort_reducer_input(self, step_num, num_map_tasks):
+        self._sort_threads = self._num_cores()
+        try:
+            super()._sort_reducer_input(step_num, num_map_tasks)
+        finally:
+            self._sort_threads = 1
+
     def _split_reducer_input(self, step_num):
         path = self._sorted_reducer_input_path(step_num)
         size = os.path.getsize(path)
@@ -81,6 +109,16 @@ class CombiningLocalRunner(LocalMRJobRunner):
                 with next(splits) as dest:
                     _copy_range(src, dest, start, end)
         return len(offsets) - 1
+
+
+@functools.lru_cache(maxsize=1)
+def gnu_sort() -> bool:
+    """Whether ``sort`` is GNU's (``--parallel`` and ``-S``); BSD's is sorted with mrjob's switches."""
+    try:
+        version = subprocess.run(["sort", "--version"], capture_output=True, text=True, check=False)
+    except OSError:
+        return False
+    return "GNU" in version.stdout
 
 
 def split_count(size: int, cores: int) -> int:
