@@ -13,7 +13,9 @@ may group and order partials any way and get the same result:
   does not depend on the order in which floats happened to be added.
 
 ``fold`` merges any number of partials field by field in time linear in its
-input.
+input: each field's values are gathered into a list and folded at once
+(``Field.many``), so sums, minima, maxima and unions run in C loops
+instead of one Python call per partial and field.
 """
 
 from __future__ import annotations
@@ -54,13 +56,26 @@ class Field:
 
     ``alone`` is the canonical value of a field folded from one partial
     alone: ``freeze(thaw(value))`` for any partial that a fold or an event
-    made (those are canonical already), without the copy.
+    made (those are canonical already), without the copy. ``many``, when
+    given, folds a list of two or more values at once and must equal the
+    pairwise fold (``thaw``, ``merge`` each, ``freeze``).
     """
 
     merge: Callable[[Any, Any], Any]
     thaw: Callable[[Any], Any] = _same
     freeze: Callable[[Any], Any] = _same
     alone: Callable[[Any], Any] = _same
+    many: Callable[[list], Any] | None = None
+
+    def fold_values(self, values: list) -> Any:
+        """The canonical fold of two or more values of this field."""
+        if self.many is not None:
+            return self.many(values)
+        acc = self.thaw(values[0])
+        merge = self.merge
+        for value in itertools.islice(values, 1, None):
+            acc = merge(acc, value)
+        return self.freeze(acc)
 
 
 def min_opt(a: Any, b: Any) -> Any:
@@ -114,29 +129,47 @@ def _freeze_stats(stats: Partial | None) -> Partial | None:
     return None if stats is None else {**stats, "sum": str(stats["sum"])}
 
 
-ADD = Field(operator.add)
-MIN = Field(min_opt)
-MAX = Field(max_opt)
-COUNTS = Field(_add_counts, thaw=dict)
-DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted, alone=sorted)
+def _min_many(values: list) -> Any:
+    present = [value for value in values if value is not None]
+    return min(present) if present else None
+
+
+def _max_many(values: list) -> Any:
+    present = [value for value in values if value is not None]
+    return max(present) if present else None
+
+
+def _counts_many(values: list[dict[str, int]]) -> dict[str, int]:
+    acc: dict[str, int] = {}
+    for counts in values:
+        for key, count in counts.items():
+            acc[key] = acc.get(key, 0) + count
+    return acc
+
+
+def _distinct_many(values: list[list[str]]) -> list[str]:
+    return sorted(set().union(*values))
+
+
+ADD = Field(operator.add, many=sum)
+MIN = Field(min_opt, many=_min_many)
+MAX = Field(max_opt, many=_max_many)
+COUNTS = Field(_add_counts, thaw=dict, many=_counts_many)
+DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted, alone=sorted, many=_distinct_many)
 MAX_PER_KEY = Field(_max_per_key, thaw=dict)
 STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
 
 
 def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:
     """Merge one or more partials field by field; the inputs are not modified."""
-    items = iter(partials)
-    first = next(items)
-    second = next(items, None)
-    if second is None:
+    items = partials if type(partials) is list else list(partials)
+    if not items:
+        raise ValueError("fold needs at least one partial")
+    if len(items) == 1:
         # Most keys of a day have one partial: its canonical form, no copy.
+        first = items[0]
         return {name: field.alone(first[name]) for name, field in fields.items()}
-    acc = {name: field.thaw(first[name]) for name, field in fields.items()}
-    merges = [(name, field.merge) for name, field in fields.items()]
-    for partial in itertools.chain((second,), items):
-        for name, merge in merges:
-            acc[name] = merge(acc[name], partial[name])
-    return {name: field.freeze(acc[name]) for name, field in fields.items()}
+    return {name: field.fold_values([partial[name] for partial in items]) for name, field in fields.items()}
 
 
 # --- stored partials --------------------------------------------------------
