@@ -6,7 +6,9 @@ import gzip
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given, strategies as st
+from mrjob.local import LocalMRJobRunner
 
 from mapreduce import local_splits
 from mapreduce.jobio import JobIO
@@ -109,6 +111,21 @@ def test_key_cuts_balance_distinct_keys():
     sizes = [end - start for start, end in zip(offsets, offsets[1:])]
     assert len(sizes) == 4
     assert max(sizes) - min(sizes) <= 16
+
+
+def test_map_task_sorts_take_one_thread_and_the_reducers_sort_takes_every_core(tmp_path, monkeypatch):
+    if not local_splits.gnu_sort():
+        pytest.skip("sort is not GNU sort: mrjob's own switches are used")
+    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "3", *_inputs(tmp_path, files=1)])
+    with job.make_runner() as runner:
+        assert "--parallel=1" in runner._sort_bin()
+        assert runner._sort_bin()[-2:] == ["-S", local_splits.SORT_BUFFER]
+        seen = []
+        monkeypatch.setattr(LocalMRJobRunner, "_sort_reducer_input",
+                            lambda self, step_num, tasks: seen.append(self._sort_bin()))
+        runner._sort_reducer_input(0, 1)
+        assert "--parallel=3" in seen[0]
+        assert "--parallel=1" in runner._sort_bin()
 
 
 def test_lines_split_chunks_on_newlines_only():
