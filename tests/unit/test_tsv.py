@@ -47,3 +47,10 @@ def test_round_trip_any_text(values):
     row = tsv.encode_row(values)
     assert "\n" not in row and "\r" not in row
     assert tsv.decode_row(row) == values
+
+
+@given(st.lists(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                | st.text(alphabet=st.sampled_from("ab\\\t\r\nN é"), max_size=6), max_size=8))
+def test_encode_row_is_each_value_formatted_and_escaped(values):
+    expected = "\t".join(tsv.NULL if value is None else tsv.escape(tsv.format_value(value)) for value in values)
+    assert tsv.encode_row(values) == expected
