@@ -26,6 +26,10 @@ core at a time, and once over all map outputs. Each sort left to its
 defaults takes every core and spills to temporary files: two map tasks'
 sorts at once then took 5.3 s where one thread each with enough memory
 took 3.4 s (580 MB each, this machine).
+
+A step's map-side files (input splits, outputs, combiner files) are
+removed once the reducers' input is sorted, and the sorted file once it is
+split: mrjob keeps them until the job ends, holding page cache for nothing.
 """
 
 from __future__ import annotations
@@ -98,6 +102,11 @@ class CombiningLocalRunner(LocalMRJobRunner):
             super()._sort_reducer_input(step_num, num_map_tasks)
         finally:
             self._sort_threads = 1
+        # The map side's files are read: free their page cache now, not at the job's end.
+        for task_num in range(num_map_tasks):
+            for task_type in ("mapper", "combiner"):
+                _discard(self._task_input_path(task_type, step_num, task_num))
+                _discard(self._task_output_path(task_type, step_num, task_num))
 
     def _split_reducer_input(self, step_num):
         path = self._sorted_reducer_input_path(step_num)
@@ -108,6 +117,7 @@ class CombiningLocalRunner(LocalMRJobRunner):
             for start, end in zip(offsets, offsets[1:]):
                 with next(splits) as dest:
                     _copy_range(src, dest, start, end)
+        _discard(path)
         return len(offsets) - 1
 
 
@@ -195,6 +205,13 @@ def _copy_range(src, dest, start: int, end: int) -> None:
             break
         dest.write(chunk)
         remaining -= len(chunk)
+
+
+def _discard(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def _lines(chunks):

@@ -74,6 +74,28 @@ def test_large_input_takes_one_task_per_core_for_map_and_reduce(tmp_path, monkey
     assert tasks["reduce_tasks"] == 3 * local_splits.SPLITS_PER_CORE
 
 
+def test_a_steps_map_side_files_are_removed_once_the_reducers_input_is_cut(tmp_path, monkeypatch):
+    monkeypatch.setattr(local_splits, "MIN_SPLIT_BYTES", 1)
+    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "2", "--cmdenv", "PYTHONPATH=%s" % ROOT,
+                       "--local-tmp-dir", str(tmp_path / "tmp"), *_inputs(tmp_path)])
+    seen = {}
+    original = local_splits.CombiningLocalRunner._run_reducers
+
+    def run_reducers(runner, step_num, tasks):
+        step = Path(runner._step_dir(step_num))
+        seen["map side"] = sorted(str(p.relative_to(step)) for p in step.glob("mapper/*/*put"))
+        seen["sorted"] = Path(runner._sorted_reducer_input_path(step_num)).exists()
+        seen["reducer inputs"] = len(list(step.glob("reducer/*/input")))
+        return original(runner, step_num, tasks)
+
+    monkeypatch.setattr(local_splits.CombiningLocalRunner, "_run_reducers", run_reducers)
+    with job.make_runner() as runner:
+        runner.run()
+        got = dict(job.parse_output(runner.cat_output()))
+    assert len(got) == 31
+    assert seen == {"map side": [], "sorted": False, "reducer inputs": 2}
+
+
 def test_split_count_is_one_wave_and_no_split_under_the_minimum():
     cores = 2
     wave = cores * local_splits.SPLITS_PER_CORE
