@@ -202,9 +202,22 @@ def fake_bench(clean_env, monkeypatch):
         rows = _rows([10.0] * days, [2_000_000] * days)
         return history_bench.result(rows, {**_params(days), "events_per_day": events, "runner": runner})
 
-    monkeypatch.setattr("stack.control.up", lambda settings, say: None)
+    def no_stack(settings, say):
+        seen["stack up"] = True
+
+    monkeypatch.setattr("stack.control.up", no_stack)
     monkeypatch.setattr(history_bench, "run", fake_run)
     return seen
+
+
+@pytest.mark.parametrize("names, runner, needed", [
+    (["pipeline", "history"], "local", False),
+    (["history"], "hadoop", True),
+    (["pipeline", "api"], "local", True),
+    (["hbase"], "local", True), (["hive"], "local", True), (["cluster"], "local", True),
+])
+def test_only_benchmarks_that_talk_to_the_stack_bring_it_up(names, runner, needed):
+    assert bench_main.needs_stack(names, bench_main.Knobs(history_runner=runner)) is needed
 
 
 def test_history_options_reach_the_benchmark(fake_bench, tmp_path):
@@ -213,6 +226,7 @@ def test_history_options_reach_the_benchmark(fake_bench, tmp_path):
                                                "--results", str(tmp_path / "results")])
     assert out.exit_code == 0, out.output
     assert (fake_bench["days"], fake_bench["events"], fake_bench["runner"]) == (3, 2000, "inline")
+    assert "stack up" not in fake_bench  # the inline runner needs no service
     assert fake_bench["workspace"].root == tmp_path / "var" / "bench"
     written = json.loads((tmp_path / "results" / "history.json").read_text())
     assert written["params"]["days"] == 3 and len(written["days"]) == 3
