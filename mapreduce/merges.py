@@ -151,13 +151,34 @@ def _distinct_many(values: list[list[str]]) -> list[str]:
     return sorted(set().union(*values))
 
 
+def _max_per_key_many(values: list[dict[str, Any]]) -> dict[str, Any]:
+    acc: dict[str, Any] = {}
+    for value in values:
+        for key, item in value.items():
+            old = acc.get(key)
+            acc[key] = item if old is None else old if item is None else max(old, item)
+    return acc
+
+
+def _stats_many(values: list[Partial | None]) -> Partial | None:
+    present = [stats for stats in values if stats is not None]
+    if not present:
+        return None
+    return {
+        "min": min(stats["min"] for stats in present),
+        "max": max(stats["max"] for stats in present),
+        "sum": str(sum(Fraction(stats["sum"]) for stats in present)),
+        "n": sum(stats["n"] for stats in present),
+    }
+
+
 ADD = Field(operator.add, many=sum)
 MIN = Field(min_opt, many=_min_many)
 MAX = Field(max_opt, many=_max_many)
 COUNTS = Field(_add_counts, thaw=dict, many=_counts_many)
 DISTINCT = Field(_add_to_set, thaw=set, freeze=sorted, alone=sorted, many=_distinct_many)
-MAX_PER_KEY = Field(_max_per_key, thaw=dict)
-STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats)
+MAX_PER_KEY = Field(_max_per_key, thaw=dict, many=_max_per_key_many)
+STATS = Field(_add_stats, thaw=_thaw_stats, freeze=_freeze_stats, many=_stats_many)
 
 
 def fold(fields: dict[str, Field], partials: Iterable[Partial]) -> Partial:

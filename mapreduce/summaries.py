@@ -100,9 +100,14 @@ def _merge_device_fields(a: Partial | None, b: Partial | None) -> Partial | None
     return fold(_DEVICE_FIELDS, [a, b])
 
 
+def _fold_device_fields(values: list[Partial | None]) -> Partial | None:
+    present = [value for value in values if value is not None]
+    return fold(_DEVICE_FIELDS, present) if present else None
+
+
 # The member links of a till can be many: folded in place (MAX_PER_KEY).
 DEVICE_KEY_FIELDS: dict[str, Field] = {
-    "device": Field(_merge_device_fields),
+    "device": Field(_merge_device_fields, many=_fold_device_fields),
     "members": MAX_PER_KEY,
 }
 

@@ -23,9 +23,15 @@ VALUES = {
     | st.integers(min_value=-10**12, max_value=10**12),
     "COUNTS": st.dictionaries(_text, st.integers(min_value=0, max_value=10**6), max_size=4),
     "DISTINCT": st.lists(_text, max_size=4, unique=True).map(sorted),
+    "MAX_PER_KEY": st.dictionaries(_text, _latest, max_size=3),
+    "STATS": st.none() | st.builds(
+        lambda low, spread, total, n: {"min": low, "max": low + spread, "sum": total, "n": n},
+        st.integers(-50, 50), st.integers(0, 20), st.sampled_from(["3", "-7/2", "1/3", "0"]),
+        st.integers(1, 5)),
 }
 FIELDS = {"ADD": merges.ADD, "MIN": merges.MIN, "MAX": merges.MAX, "MIN_NUMBER": merges.MIN,
-          "COUNTS": merges.COUNTS, "DISTINCT": merges.DISTINCT}
+          "COUNTS": merges.COUNTS, "DISTINCT": merges.DISTINCT, "MAX_PER_KEY": merges.MAX_PER_KEY,
+          "STATS": merges.STATS}
 
 
 def _pairwise(field, values):
@@ -51,8 +57,14 @@ def test_a_fields_n_ary_fold_is_its_pairwise_fold(name):
 
 
 def test_a_field_without_many_folds_pairwise():
+    field = merges.Field(merges.max_opt)
+    assert field.fold_values([None, 3, 1]) == 3
+
+
+def test_stats_fold_to_exact_sums():
     stats = [{"min": 1.0, "max": 2.0, "sum": "3", "n": 2}, None, {"min": 0.5, "max": 0.5, "sum": "1/2", "n": 1}]
     assert merges.STATS.fold_values(stats) == {"min": 0.5, "max": 2.0, "sum": "7/2", "n": 3}
+    assert merges.STATS.fold_values([None, None]) is None
 
 
 def test_fold_takes_any_iterable_and_refuses_none():

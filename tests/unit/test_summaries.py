@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mapreduce import summaries, tsv
+from mapreduce.merges import dumps_json
 from mapreduce.records import DEVICE_SUMMARY_COLUMNS, EVENT_COLUMNS, MEMBER_SUMMARY_COLUMNS
 
 AS_OF = "2026-11-28T09:00:00.000Z"
@@ -182,3 +183,16 @@ def test_merges_are_associative_and_commutative(strategy, kind, data):
     a, b, c = (data.draw(strategy()) for _ in range(3))
     assert merge(a, b) == merge(b, a)
     assert merge(merge(a, b), c) == merge(a, merge(b, c))
+
+
+@pytest.mark.parametrize("strategy, kind", [(device_keys, summaries.DEVICE), (member_keys, summaries.MEMBER)])
+@given(data=st.data())
+def test_a_fold_of_many_is_the_chain_of_pairwise_merges(strategy, kind, data):
+    partials = data.draw(st.lists(strategy(), min_size=2, max_size=6))
+    if kind == summaries.DEVICE and data.draw(st.booleans()):
+        partials.append({"device": None, "members": {}})  # a key that knows no device yet
+    chained = partials[0]
+    for partial in partials[1:]:
+        chained = summaries.merge_partials(kind, [chained, partial])
+    assert dumps_json(summaries.merge_partials(kind, partials)) == dumps_json(chained)
+    assert dumps_json(summaries.merge_partials(kind, partials[::-1])) == dumps_json(chained)
