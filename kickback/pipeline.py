@@ -37,14 +37,13 @@ import datetime as dt
 import logging
 import shutil
 import time
-import zipfile
 from pathlib import Path
 
 from kickback import scratch
 from kickback.config import Settings
 from kickback.landing import LandingHour, check_files, day_folder, find_landing
 from kickback.lock import LockHeld, warehouse_lock
-from kickback.runners import CLUSTER_RUNNERS, SIM_RUNNERS, runner_args
+from kickback.runners import CLUSTER_RUNNERS, SIM_RUNNERS, job_code_zip, runner_args, task_code_args
 from kickback.stages import STAGES, PipelineError, PipelineReport, Run, Say, check_accounting, check_partitions
 from warehouse import layout, manifest
 from warehouse.catalog import Catalog
@@ -224,23 +223,8 @@ def _job_args(settings: Settings, runner: str, workdir: Path, warehouse: Storage
                        if settings.scratch_dir else warehouse.uri(staging.stage("tmp")))
     args = runner_args(settings, runner, workdir, cluster_tmp)
     if runner != "inline":
-        # Tasks import the pure modules the jobs use from this zip, so they
-        # need no installed copy of the project (cluster nodes have none).
-        args += ["--py-files", str(_package_zip(workdir))]
+        args += task_code_args(runner, job_code_zip(workdir))
     return args
-
-
-def _package_zip(workdir: Path) -> Path:
-    """The packages the jobs import (``mapreduce``, ``warehouse.layout``), zipped for tasks."""
-    root = Path(__file__).resolve().parent.parent
-    target = workdir / "kickback-jobs.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for source in sorted((root / "mapreduce").glob("*.py")):
-            archive.write(source, "mapreduce/" + source.name)
-        archive.writestr("warehouse/__init__.py", "")
-        # warehouse/__init__ is left empty: tasks need the layout only.
-        archive.write(root / "warehouse" / "layout.py", "warehouse/layout.py")
-    return target
 
 
 def _write_manifest(run: Run) -> None:

@@ -155,13 +155,17 @@ class MRValidateEvents(JobIO):
             for row_text in sorted(values):
                 yield from self.emit(dataset_path, row_text)
             return
-        copies, owners = [], []
+        copies, entries = [], []
         for value in values:
             if len(value) == 2:
                 copies.append((value[0], value[1]))
             else:
-                owners.append(ownership.Owned(*value))
-        decision = ownership.decide(copies, owners, self._run_hours)
+                entries.append(value)
+        run_hours = self._run_hours
+        if not copies and not any(entry[0] in run_hours for entry in entries):
+            return  # most keys: an index entry of another hour that no copy in the run meets
+        owners = [ownership.Owned(*entry) for entry in entries]
+        decision = ownership.decide(copies, owners, run_hours)
         counts = self._counts
         kept = decision.winner is not None
         counts["lines", "duplicate"] += len(copies) - kept
