@@ -30,16 +30,28 @@ took 3.4 s (580 MB each, this machine).
 A step's map-side files (input splits, outputs, combiner files) are
 removed once the reducers' input is sorted, and the sorted file once it is
 split: mrjob keeps them until the job ends, holding page cache for nothing.
+
+A map task with a combiner is one pipe, ``mapper | sort | combiner``, as
+in a Hadoop map task: mrjob writes the mapper's output to a file, sorts it
+into another and runs the combiner on that. On the 1M-event day the
+roll-up's map output is 580 MB a task, and page cache is dear on this
+machine (about 3 s of system time per GB written).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import subprocess
+from dataclasses import dataclass
 
 from mrjob.cat import decompress, is_compressed
-from mrjob.local import LocalMRJobRunner
+from mrjob.local import LocalMRJobRunner, _TaskFailedException
+from mrjob.runner import _fix_env
+from mrjob.util import cmd_line
+
+log = logging.getLogger(__name__)
 
 
 # No split smaller than this: a task costs a process start.
@@ -86,6 +98,36 @@ class CombiningLocalRunner(LocalMRJobRunner):
             dest.close()
         return results
 
+    def _run_mapper_and_combiner_func(self, step_num, task_num, map_split):
+        step = self._get_step(step_num)
+        sort_bin = self._sort_bin()
+        if "mapper" not in step or "combiner" not in step or sort_bin == super()._sort_bin():
+            return super()._run_mapper_and_combiner_func(step_num, task_num, map_split)
+        self.fs.mkdir(self._task_dir("combiner", step_num, task_num))
+        env = dict(os.environ, LC_ALL="C", TMP=self._get_local_tmp_dir(), TMPDIR=self._get_local_tmp_dir())
+        return functools.partial(
+            _run_map_pipe,
+            self._pipe_task("mapper", step_num, task_num, map_split),
+            sort_bin,
+            env,
+            self._pipe_task("combiner", step_num, task_num, map_split),
+        )
+
+    def _pipe_task(self, task_type, step_num, task_num, map_split):
+        """What a task of the map pipe needs (as mrjob's ``_run_task_func`` gathers it)."""
+        return _PipeTask(
+            task_type=task_type,
+            step_num=step_num,
+            num_steps=self._num_steps(),
+            task_num=task_num,
+            args=self._substep_args(step_num, task_type),
+            input_path=self._task_input_path(task_type, step_num, task_num),
+            output_path=self._task_output_path(task_type, step_num, task_num),
+            stderr_path=self._task_stderr_path(task_type, step_num, task_num),
+            wd=self._setup_working_dir(task_type, step_num, task_num),
+            env=_fix_env(self._env_for_task(task_type, step_num, task_num, map_split)),
+        )
+
     _sort_threads = 1
 
     def _sort_bin(self):
@@ -119,6 +161,50 @@ class CombiningLocalRunner(LocalMRJobRunner):
                     _copy_range(src, dest, start, end)
         _discard(path)
         return len(offsets) - 1
+
+
+@dataclass(frozen=True)
+class _PipeTask:
+    """One task of a map pipe (picklable: the local runner runs tasks in a pool)."""
+
+    task_type: str
+    step_num: int
+    num_steps: int
+    task_num: int
+    args: list
+    input_path: str
+    output_path: str
+    stderr_path: str
+    wd: str
+    env: dict
+
+    def failed(self, reason: str) -> _TaskFailedException:
+        """The exception mrjob raises for a failed task (it then shows the task's stderr)."""
+        return _TaskFailedException(reason=reason, step_num=self.step_num, num_steps=self.num_steps,
+                                    task_type=self.task_type, task_num=self.task_num)
+
+
+def _run_map_pipe(mapper: _PipeTask, sort_bin: list, sort_env: dict, combiner: _PipeTask) -> None:
+    """``mapper < its input | sort | combiner > its output``; the first failure in the pipe is raised."""
+    log.debug("running step %d, mapper %d | sort | combiner %d", mapper.step_num, mapper.task_num,
+              combiner.task_num)
+    log.debug("> %s | %s | %s", cmd_line(mapper.args), cmd_line(sort_bin), cmd_line(combiner.args))
+    with open(mapper.input_path, "rb") as stdin, open(combiner.output_path, "wb") as stdout, \
+            open(mapper.stderr_path, "wb") as mapper_err, open(combiner.stderr_path, "wb") as combiner_err:
+        mapping = subprocess.Popen(mapper.args, stdin=stdin, stdout=subprocess.PIPE, stderr=mapper_err,
+                                   cwd=mapper.wd, env=mapper.env)
+        sorting = subprocess.Popen(sort_bin, stdin=mapping.stdout, stdout=subprocess.PIPE, env=sort_env)
+        mapping.stdout.close()  # the sort holds it now: a mapper whose sort died gets SIGPIPE
+        combining = subprocess.Popen(combiner.args, stdin=sorting.stdout, stdout=stdout, stderr=combiner_err,
+                                     cwd=combiner.wd, env=combiner.env)
+        sorting.stdout.close()
+        codes = mapping.wait(), sorting.wait(), combining.wait()
+    if codes[0]:
+        raise mapper.failed(str(subprocess.CalledProcessError(codes[0], mapper.args)))
+    if codes[1]:
+        raise mapper.failed("%s (sorting the mapper's output)" % subprocess.CalledProcessError(codes[1], sort_bin))
+    if codes[2]:
+        raise combiner.failed(str(subprocess.CalledProcessError(codes[2], combiner.args)))
 
 
 @functools.lru_cache(maxsize=1)

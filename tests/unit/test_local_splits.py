@@ -195,8 +195,71 @@ def test_a_later_steps_input_is_combined_without_paths(tmp_path, monkeypatch):
     assert tasks == 1  # four small reduce outputs, one split
 
 
+class _CountWithCombiner(_CountLines):
+    """Lines per input file, merged in a combiner; the mapper fails on a line 'boom'."""
+
+    def combiner_init(self):
+        self.increment_counter("test", "combine_tasks")
+
+    def mapper(self, _, line):
+        path, rest = self.split_input(line)
+        if rest.strip() == b"boom":
+            raise RuntimeError("boom")
+        yield path.rsplit("/", 1)[1], [rest.decode().strip()]
+
+    def combiner(self, name, lists):
+        yield name, sorted(item for items in lists for item in items)
+
+    def reducer(self, name, lists):
+        yield name, ",".join(sorted(item for items in lists for item in items))
+
+
+def _run_combining(tmp_path, monkeypatch, inputs):
+    monkeypatch.setattr(local_splits, "MIN_SPLIT_BYTES", 1)
+    sorts = []
+    original = local_splits.CombiningLocalRunner._sort_input_func
+
+    def sort_input_func(runner):
+        sorts.append(1)
+        return original(runner)
+
+    monkeypatch.setattr(local_splits.CombiningLocalRunner, "_sort_input_func", sort_input_func)
+    job = _CountWithCombiner(["-r", "local", "--paths-in-lines", "--num-cores", "2",
+                              "--cmdenv", "PYTHONPATH=%s" % ROOT, "--cmdenv", "TEST_JOB=_CountWithCombiner",
+                              *inputs])
+    with job.make_runner() as runner:
+        runner.run()
+        got = {name: value.strip() for name, value in job.parse_output(runner.cat_output())}
+        return got, runner.counters()[0]["test"], len(sorts)
+
+
+def test_a_map_task_pipes_its_mapper_through_sort_into_its_combiner(tmp_path, monkeypatch):
+    if not local_splits.gnu_sort():
+        pytest.skip("sort is not GNU sort: mrjob runs the map side")
+    got, tasks, sorts = _run_combining(tmp_path, monkeypatch, _inputs(tmp_path))
+    assert got["f07.txt"] == "a7,b7"
+    assert got["g.txt.gz"] == "x,y"
+    assert len(got) == 31
+    assert tasks == {"map_tasks": 2, "combine_tasks": 2, "reduce_tasks": 2}
+    assert sorts == 1  # the reducers' sort only: the map tasks' sorts ran in their pipes
+
+
+def test_a_failing_mapper_in_the_pipe_fails_the_step_and_names_the_mapper(tmp_path, monkeypatch):
+    from mrjob.step import StepFailedException
+
+    if not local_splits.gnu_sort():
+        pytest.skip("sort is not GNU sort: mrjob runs the map side")
+    inputs = _inputs(tmp_path)
+    Path(inputs[0]).write_bytes(b"boom\n")
+    with pytest.raises(StepFailedException) as failed:
+        _run_combining(tmp_path, monkeypatch, inputs)
+    assert failed.value.task_type == "mapper"
+    assert failed.value.task_num == 0
+
+
 if __name__ == "__main__":
     # The local runner's tasks run this file; the test names the job in their environment.
     import os
 
-    {"_TwoSteps": _TwoSteps}.get(os.environ.get("TEST_JOB", ""), _CountLines).run()
+    {"_TwoSteps": _TwoSteps, "_CountWithCombiner": _CountWithCombiner}.get(
+        os.environ.get("TEST_JOB", ""), _CountLines).run()
