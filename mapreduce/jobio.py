@@ -165,11 +165,16 @@ class JobIO(MRJob):
         return None if self.options.write_partitions else OUTPUT_FORMAT
 
     def _runner_class(self):
-        """mrjob's runner, but ``local`` combines small input files when records carry paths."""
+        """mrjob's runner, but ``local`` combines small input files when records carry paths,
+        and ``inline`` reads every member of a gzip input."""
         if self.options.runner == "local" and self.options.paths_in_lines:
             from mapreduce.local_splits import CombiningLocalRunner
 
             return CombiningLocalRunner
+        if self.options.runner == "inline":
+            from mapreduce.local_splits import WholeGzipInlineRunner
+
+            return WholeGzipInlineRunner
         return super()._runner_class()
 
     def split_input(self, line: bytes) -> tuple[str, bytes]:

@@ -40,13 +40,16 @@ machine (about 3 s of system time per GB written).
 
 from __future__ import annotations
 
+import bz2
 import functools
+import gzip
 import logging
 import os
 import subprocess
 from dataclasses import dataclass
 
-from mrjob.cat import decompress, is_compressed
+from mrjob.cat import is_compressed
+from mrjob.inline import InlineMRJobRunner
 from mrjob.local import LocalMRJobRunner, _TaskFailedException
 from mrjob.runner import _fix_env
 from mrjob.util import cmd_line
@@ -59,6 +62,7 @@ MIN_SPLIT_BYTES = 8 << 20
 # Map and reduce tasks per core: one wave of equal tasks, nothing left to run alone.
 SPLITS_PER_CORE = 1
 _COPY_CHUNK = 64 << 20
+_READ_CHUNK = 1 << 20
 # GNU sort's memory for one sort: big enough that a task's map output sorts
 # without temporary files.
 SORT_BUFFER = "1G"
@@ -71,29 +75,29 @@ class CombiningLocalRunner(LocalMRJobRunner):
 
     def _split_mapper_input(self, input_paths, step_num):
         input_paths = list(input_paths)
-        total = sum(os.path.getsize(path) for path in input_paths)
+        sizes = [os.path.getsize(path) for path in input_paths]
+        total = sum(sizes)
         parts = split_count(total, self._num_cores())
         splits = self._yield_split_fileobjs("mapper", step_num)
-        results, dest, read, opened = [], None, 0, 0
-        for path in input_paths:
+        results, dest, done, opened = [], None, 0, 0
+        for path, size in zip(input_paths, sizes):
             # Only the first step reads files: later steps read the step before's output.
             prefix = path.encode("utf-8", "surrogateescape") + b"\t" if step_num == 0 else b""
-            with open(path, "rb") as src:
-                chunks = decompress(src, path) if is_compressed(path) else src
-                for line in _lines(chunks):
+            with open(path, "rb") as raw:
+                for block in line_blocks(read_chunks(raw, path)):
                     if dest is None:
-                        dest, written = next(splits), 0
+                        dest = next(splits)
                         opened += 1
                         results.append(dict(file=path, start=0, length=0))
-                    record = prefix + (line if line.endswith(b"\n") else line + b"\n")
-                    dest.write(record)
-                    written += len(record)
-                    read += len(line)
-                    results[-1]["length"] = written
-                    # Split k ends once the input read reaches k shares of the total.
-                    if opened < parts and read * parts >= total * opened:
+                    records = _with_prefix(prefix, block)
+                    dest.write(records)
+                    results[-1]["length"] += len(records)
+                    # Split k ends once the bytes read of the files on disk (compressed
+                    # bytes for a compressed file) reach k shares of their total.
+                    if opened < parts and (done + raw.tell()) * parts >= total * opened:
                         dest.close()
                         dest = None
+            done += size
         if dest is not None:
             dest.close()
         return results
@@ -300,13 +304,60 @@ def _discard(path: str) -> None:
         pass
 
 
-def _lines(chunks):
-    """Lines (ending in ``\\n``, the last maybe not) of a stream of byte chunks or lines."""
+def read_chunks(raw, path: str):
+    """The bytes of an input file in chunks, decompressed by its name.
+
+    Every member of a gzip file is read (a gzip file is a series of
+    members, RFC 1952; mrjob's own reader stops after the first), and every
+    stream of a bzip2 file.
+    """
+    if path.endswith(".gz"):
+        handle = gzip.GzipFile(fileobj=raw, mode="rb")
+    elif path.endswith(".bz2"):
+        handle = bz2.BZ2File(raw, mode="rb")
+    else:
+        handle = raw
+    return iter(functools.partial(handle.read, _READ_CHUNK), b"")
+
+
+def line_blocks(chunks):
+    """Blocks of whole lines (each ending in ``\\n``; the file's last line maybe not) from byte chunks."""
     rest = b""
     for chunk in chunks:
-        rest += chunk
-        *lines, rest = rest.split(b"\n")
-        for line in lines:
-            yield line + b"\n"
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            rest += chunk
+            continue
+        yield rest + chunk[:end + 1]
+        rest = chunk[end + 1:]
     if rest:
         yield rest
+
+
+def _with_prefix(prefix: bytes, block: bytes) -> bytes:
+    """Each line of ``block`` as ``prefix + line``, every one ending in a newline."""
+    if block.endswith(b"\n"):
+        block = block[:-1]
+    if prefix:
+        block = prefix + block.replace(b"\n", b"\n" + prefix)
+    return block + b"\n"
+
+
+class WholeGzipInlineRunner(InlineMRJobRunner):
+    """mrjob's ``inline`` runner, reading every member of a gzip input (``read_chunks``)."""
+
+    alias = "inline"
+
+    def _split_mapper_input(self, input_paths, step_num):
+        input_paths = list(input_paths)
+        if not any(is_compressed(path) for path in input_paths):
+            return super()._split_mapper_input(input_paths, step_num)
+        # One split per file: the inline runner runs one task at a time anyway.
+        splits = self._yield_split_fileobjs("mapper", step_num)
+        results = []
+        for path in input_paths:
+            with open(path, "rb") as raw, next(splits) as dest:
+                for chunk in read_chunks(raw, path):
+                    dest.write(chunk)
+            results.append(dict(file=path, start=0, length=os.path.getsize(path)))
+        return results

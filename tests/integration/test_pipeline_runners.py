@@ -1,11 +1,13 @@
 """The same landing through -r inline, -r local and -r hadoop (the stack's real
 Hadoop streaming) gives the same counters and the same rows in every
 partition (the incremental state included); a rerun on one runner gives the
-same bytes in every partition."""
+same bytes in every partition. One landing file is a gzip file of two
+members, as collectors that append to a .gz write it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 from generator import generate_landing
 from kickback.pipeline import run_pipeline
@@ -35,6 +37,10 @@ def test_every_runner_writes_the_same_rows(stack_settings, tmp_path):
     landing = tmp_path / "landing"
     generate_landing(landing, DAY, [8, 9], seed=5, members=30, devices=60, events=500,
                      bad_rate=0.05, duplicate_rate=0.05, late_rate=0.1, gzip=True, progress=False)
+    appended = sorted((landing / "dt=2026-11-27" / "hour=09").glob("*.jsonl.gz"))[0]
+    with appended.open("ab") as out:
+        out.write(gzip.compress(b'{"event_id":"second-member-1","device_id":"p-1","device_type":"phone",'
+                                b'"event_type":"app_open","ts":"2026-11-27T09:59:00Z","attrs":{}}\n'))
     reports = {}
     for runner in ("inline", "local", "hadoop"):
         settings = stack_settings.replace(landing_dir=str(landing), warehouse_dir=str(tmp_path / runner))
@@ -45,6 +51,7 @@ def test_every_runner_writes_the_same_rows(stack_settings, tmp_path):
     assert reports["inline"].counters["read"] > 400
     inline = partition_rows(tmp_path / "inline")
     assert any(path.startswith("member_summary/") for path in inline)
+    assert any(row.startswith("second-member-1\t") for row in inline["events/dt=2026-11-27/hour=09"])
     for runner in ("local", "hadoop"):
         assert partition_rows(tmp_path / runner) == inline, runner
 

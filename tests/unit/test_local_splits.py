@@ -12,7 +12,7 @@ from mrjob.local import LocalMRJobRunner
 
 from mapreduce import local_splits
 from mapreduce.jobio import JobIO
-from mapreduce.local_splits import _lines, key_cuts, split_count
+from mapreduce.local_splits import key_cuts, line_blocks, split_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,8 +150,41 @@ def test_map_task_sorts_take_one_thread_and_the_reducers_sort_takes_every_core(t
         assert "--parallel=1" in runner._sort_bin()
 
 
-def test_lines_split_chunks_on_newlines_only():
-    assert list(_lines([b"a\nb", b"c\r\nd", b""])) == [b"a\n", b"bc\r\n", b"d"]
+def test_line_blocks_end_on_newlines_only():
+    assert list(line_blocks([b"a\nb", b"c\r\nd", b"", b"e"])) == [b"a\n", b"bc\r\n", b"de"]
+    assert list(line_blocks([b"a\n", b"b\n"])) == [b"a\n", b"b\n"]
+
+
+def _two_members(tmp_path):
+    """A gzip file of two members (RFC 1952: a gzip file is a series of members)."""
+    path = tmp_path / "two.jsonl.gz"
+    path.write_bytes(gzip.compress(b"m1\nm2\n") + gzip.compress(b"m3\nm4"))
+    return str(path)
+
+
+@pytest.mark.parametrize("runner", ["inline", "local"])
+def test_every_member_of_a_gzip_file_is_read(tmp_path, runner):
+    job = _CountLines(["-r", runner, *(["--paths-in-lines"] if runner == "local" else []),
+                       "--cmdenv", "PYTHONPATH=%s" % ROOT, _two_members(tmp_path)])
+    with job.make_runner() as run:
+        run.run()
+        got = {name: value.strip() for name, value in job.parse_output(run.cat_output())}
+    assert got == {"two.jsonl.gz": "m1,m2,m3,m4"}
+
+
+def test_compressed_input_is_balanced_by_its_bytes_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(local_splits, "MIN_SPLIT_BYTES", 1)
+    inputs = []
+    for n in range(4):
+        path = tmp_path / ("h%d.jsonl.gz" % n)
+        path.write_bytes(gzip.compress(b"".join(b"line %d of file %d\n" % (i, n) for i in range(20000))))
+        inputs.append(str(path))
+    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "2", *inputs])
+    with job.make_runner() as runner:
+        splits = runner._split_mapper_input(inputs, 0)
+    assert [split["file"] for split in splits] == [inputs[0], inputs[2]]
+    sizes = [split["length"] for split in splits]
+    assert abs(sizes[0] - sizes[1]) < 0.1 * max(sizes)  # two files each, not one line against the rest
 
 
 

@@ -7,6 +7,7 @@ input contract; the pipeline's counters must say the same.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 from pathlib import Path
 
@@ -129,6 +130,17 @@ def test_broken_gzip_stops_the_run_and_publishes_nothing(tmp_settings):
     with pytest.raises(LandingError, match="a.jsonl.gz is not a readable gzip file"):
         _run(tmp_settings)
     assert not (Path(tmp_settings.warehouse_dir) / "events").exists()
+
+
+def test_every_member_of_a_gzip_landing_file_is_read(tmp_settings):
+    # Collectors that append to a .gz write one gzip member per append.
+    folder = Path(tmp_settings.landing_dir) / "dt=2026-11-27" / "hour=08"
+    folder.mkdir(parents=True)
+    events = [('{"event_id":"g-%d","device_id":"p-1","device_type":"phone","event_type":"app_open",'
+               '"ts":"2026-11-27T08:%02d:00Z","attrs":{}}\n' % (n, n)).encode() for n in range(6)]
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress(b"".join(events[:3])) + gzip.compress(b"".join(events[3:])))
+    report = _run(tmp_settings)
+    assert report.counters["read"] == report.counters["valid"] == 6
 
 
 def test_accounting_check_fails_loudly():
