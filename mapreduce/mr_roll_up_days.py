@@ -106,8 +106,7 @@ class MRRollUpDays(JobIO):
                 (name, entity), partial = parse_state_line(text)
                 yield [DAILY, name, partition.dt, entity], partial
             elif dataset == rollups.MEMBER_EVENTS:
-                # decode_record checks the width: a short row is bad data, not an IndexError.
-                event_id = tsv.decode_record(text, MEMBER_EVENT_COLUMNS)["event_id"]
+                event_id = _member_event_id(text)
                 yield [DAILY, dataset, partition.dt, event_id], {"row": text}
             elif dataset == layout.DELTAS:
                 (kind, entity), partial = parse_state_line(text)
@@ -156,6 +155,19 @@ class MRRollUpDays(JobIO):
     def reducer_final(self):
         """Close this task's output."""
         self.close_output()
+
+
+_EVENT_ID = MEMBER_EVENT_COLUMNS.index("event_id")
+
+
+def _member_event_id(row: str) -> str:
+    """The event_id of a stored member_events row; a row of another width is bad data."""
+    cells = tsv.split_row(row)
+    if len(cells) != len(MEMBER_EVENT_COLUMNS):
+        raise ValueError("member_events row has %d fields, expected %d" % (len(cells), len(MEMBER_EVENT_COLUMNS)))
+    if cells[_EVENT_ID] == tsv.NULL:
+        raise ValueError("member_events row has no event_id")
+    return tsv.unescape(cells[_EVENT_ID])
 
 
 def _merge(key: list, partials):

@@ -44,6 +44,7 @@ Pure standard library: the jobs import it on task nodes.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -147,6 +148,10 @@ def has_hours(dataset: str) -> bool:
     return dataset in _HOURLY
 
 
+# Partitions are immutable values, and the jobs ask for the same few once
+# per row written: each is made (and checked) once. ``typed``: an hour of
+# True equals 1 but is not one.
+@functools.lru_cache(maxsize=4096, typed=True)
 def partition(dataset: str, day: _dt.date | str, hour: int | None = None) -> Partition:
     """The partition of ``dataset`` for ``day`` (and ``hour``)."""
     return Partition(dataset, day.isoformat() if isinstance(day, _dt.date) else day, hour)

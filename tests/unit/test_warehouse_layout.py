@@ -35,6 +35,16 @@ def test_paths_parse_back(path):
 def test_what_is_not_a_partition(dataset, day, hour):
     with pytest.raises(LayoutError):
         Partition(dataset, day, hour)
+    with pytest.raises(LayoutError):
+        layout.partition(dataset, day, hour)
+
+
+def test_partition_is_a_value_asked_for_once_per_row():
+    first = layout.partition("events", "2026-11-27", 1)
+    assert layout.partition("events", "2026-11-27", 1) is first  # the jobs ask for the same few, per row
+    assert layout.partition("events", dt.date(2026, 11, 27), 1) == first
+    with pytest.raises(LayoutError, match="bad hour True"):
+        layout.partition("events", "2026-11-27", True)  # equal to 1, and still refused
 
 
 @pytest.mark.parametrize("path", ["events/dt=2026-11-27", "x/dt=2026-11-27", "events/dt=2026-11-27/hour=8",
