@@ -16,9 +16,15 @@ device's partials and its links ``member -> last_seen``, then writes the
 device summary and sends each linked member a ``devices`` entry with the
 type. Step two groups by member and merges those entries with the member's
 own totals. A device's reducer holds the set of members that ever used it
-in memory (for a till: its store's customers). Both steps merge in
-combiners (``summaries.merge_partials`` is associative and commutative), so
-the output does not depend on input order or splits.
+in memory (for a till: its store's customers). The reducers merge with
+``summaries.merge_partials`` (associative and commutative), so the output
+does not depend on input order or splits.
+
+Neither step has a combiner. In step one a key has at most two values (its
+state and its delta line), and in step two a member's entries come from
+the reducers of its devices, spread over the map tasks: a combiner pass
+merged little and cost a sort and a pass over every record (the 1M-event
+day's summarize took 6.2 and 6.7 s with them, 4.6 and 5.0 s without).
 """
 
 from __future__ import annotations
@@ -75,11 +81,9 @@ class MRSummarizeEntities(JobIO):
         return [
             MRStep(
                 mapper=self.map_state_lines,
-                combiner=self.merge_partials,
                 reducer=self.join_devices_to_members,
             ),
             MRStep(
-                combiner=self.merge_partials,
                 reducer_init=self.open_output,
                 reducer=self.write_summaries,
                 reducer_final=self.close_output,
@@ -99,13 +103,6 @@ class MRSummarizeEntities(JobIO):
             self.increment_counter("summarize_entities", "bad_state")
             return
         yield [kind, entity], partial
-
-    def merge_partials(self, key, partials):
-        """Merge partials of one key (state lines pass as they are)."""
-        if key[0] == _STATE:
-            yield from ((key, partial) for partial in partials)
-            return
-        yield key, summaries.merge_partials(key[0], partials)
 
     def join_devices_to_members(self, key, partials):
         """Device key -> state, summary row + members' device entries; member key -> state, as is."""
