@@ -46,6 +46,8 @@ SPLIT_MAX_BYTES = 256 << 20
 OUTPUT_DIR_JOBCONF = "mapreduce.task.output.dir"
 TASK_JOBCONF = "mapreduce.task.partition"
 TASK_OUTPUT_BUFFER = 1 << 16
+# Set by mapreduce.local_splits for a map task whose input names the files to read.
+MANIFEST_ENV = "KICKBACK_SPLIT_MANIFEST"
 
 
 class OrjsonProtocol:
@@ -176,6 +178,14 @@ class JobIO(MRJob):
 
             return WholeGzipInlineRunner
         return super()._runner_class()
+
+    def _read_input(self):
+        """The task's input lines; a first-step map task of the local runner reads its manifest's files."""
+        if os.environ.get(MANIFEST_ENV) == "1":
+            from mapreduce.local_splits import read_manifest
+
+            return read_manifest(self.stdin)
+        return super()._read_input()
 
     def split_input(self, line: bytes) -> tuple[str, bytes]:
         """``(file the line comes from, the line)`` on every runner."""

@@ -1,21 +1,25 @@
 """mrjob's local runner with its input cut into as many balanced tasks as it runs at once.
 
 mrjob's ``local`` runner gives every input file at least one map task, and
-every task is a new Python process (about a second each here). The
-incremental state is many small partition files (an id index hour, a day's
-partials), so a run would spend its time starting processes, more of them
-the more state the window holds. This runner does what
-``PathLineInputFormat`` does on Hadoop (``mapreduce.jobio``): the first
-step's input is cut into ``SPLITS_PER_CORE`` splits per core whatever the
-number of files (none under ``MIN_SPLIT_BYTES``), and each record is
-``<file> TAB <line>``, so the jobs read it with ``--paths-in-lines``
-exactly as on Hadoop. A later step's input (the reduce output of the
-step before, a file per reduce task) is combined the same way, without
-the paths.
+every task is a new Python process. The incremental state is many small
+partition files (an id index hour, a day's partials), so a run would spend
+its time starting processes, more of them the more state the window holds.
+This runner does what ``PathLineInputFormat`` does on Hadoop
+(``mapreduce.jobio``): the first step's input is cut into
+``SPLITS_PER_CORE`` splits per core whatever the number of files (none
+under ``MIN_SPLIT_BYTES``), and each record is ``<file> TAB <line>``, so
+the jobs read it with ``--paths-in-lines`` exactly as on Hadoop. A first
+step's split is a manifest, the byte ranges of the files it covers: the
+map task reads them itself (``read_manifest``, from ``JobIO`` when
+``MANIFEST_ENV`` is set), so the driver copies nothing. A later step's
+input (the reduce output of the step before, a file per reduce task) is
+combined by copying, without the paths.
 
-Splits are balanced by input bytes and there are never more than the
-target: one split too many (mrjob's own rule closes a split only once it
-is full) is a task that runs alone while the other cores wait.
+Splits are balanced by input bytes on disk and there are never more than
+the target: one split too many (mrjob's own rule closes a split only once
+it is full) is a task that runs alone while the other cores wait. Plain
+files are cut at line starts; a compressed file goes whole into one split.
+Every member of a gzip file is read (``read_chunks``).
 
 The reducers' sorted input is cut the same way, at the first key boundary
 after each even share of its bytes, and the ranges are copied by the
@@ -54,6 +58,8 @@ from mrjob.local import LocalMRJobRunner, _TaskFailedException
 from mrjob.runner import _fix_env
 from mrjob.util import cmd_line
 
+from mapreduce.jobio import MANIFEST_ENV
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +69,8 @@ MIN_SPLIT_BYTES = 8 << 20
 SPLITS_PER_CORE = 1
 _COPY_CHUNK = 64 << 20
 _READ_CHUNK = 1 << 20
+# A manifest piece's end for the whole of a compressed file.
+_WHOLE = -1
 # GNU sort's memory for one sort: big enough that a task's map output sorts
 # without temporary files.
 SORT_BUFFER = "1G"
@@ -74,7 +82,66 @@ class CombiningLocalRunner(LocalMRJobRunner):
     alias = "local"
 
     def _split_mapper_input(self, input_paths, step_num):
-        input_paths = list(input_paths)
+        if step_num == 0:
+            return self._manifest_splits(list(input_paths))
+        return self._copied_splits(list(input_paths), step_num)
+
+    def _manifest_splits(self, input_paths):
+        """Splits that name their pieces of the input files (``read_manifest``): nothing is copied.
+
+        Split k ends at the first line start after k shares of the input's
+        bytes on disk; a compressed file goes whole into one split.
+        """
+        sizes = [os.path.getsize(path) for path in input_paths]
+        total = sum(sizes)
+        parts = split_count(total, self._num_cores())
+        splits = self._yield_split_fileobjs("mapper", step_num=0)
+        results, pieces = [], []
+
+        def bound(k):
+            return total * k // parts
+
+        def close():
+            with next(splits) as dest:
+                dest.writelines(b"%s\t%d\t%d\n" % piece[:3] for piece in pieces)
+            results.append(dict(file=pieces[0][0].decode("utf-8", "surrogateescape"), start=pieces[0][1],
+                                length=sum(piece[3] for piece in pieces)))
+            pieces.clear()
+
+        k, done = 1, 0
+        for path, size in zip(input_paths, sizes):
+            name, start = path.encode("utf-8", "surrogateescape"), 0
+            if is_compressed(path):
+                pieces.append((name, 0, _WHOLE, size))
+            else:
+                while k < parts and done + size > bound(k):
+                    cut = _next_line_start(path, bound(k) - done)
+                    if cut >= size:
+                        break  # the split ends with this file
+                    k += 1
+                    if cut > start:  # else a long line already ran past this share
+                        pieces.append((name, start, cut, cut - start))
+                        start = cut
+                        close()
+                if size > start:
+                    pieces.append((name, start, size, size - start))
+            done += size
+            while k < parts and done >= bound(k):
+                if pieces:
+                    close()
+                k += 1
+        if pieces:
+            close()
+        return results
+
+    def _env_for_task(self, task_type, step_num, task_num, map_split=None):
+        env = super()._env_for_task(task_type, step_num, task_num, map_split)
+        if task_type == "mapper" and step_num == 0:
+            env[MANIFEST_ENV] = "1"
+        return env
+
+    def _copied_splits(self, input_paths, step_num):
+        """Splits that hold copies of the input (a later step's: the step before's output)."""
         sizes = [os.path.getsize(path) for path in input_paths]
         total = sum(sizes)
         parts = split_count(total, self._num_cores())
@@ -318,6 +385,50 @@ def read_chunks(raw, path: str):
     else:
         handle = raw
     return iter(functools.partial(handle.read, _READ_CHUNK), b"")
+
+
+def _next_line_start(path: str, offset: int) -> int:
+    """The offset of the first line that starts at or after ``offset`` (the file's size if none)."""
+    if offset <= 0:
+        return 0
+    with open(path, "rb") as src:
+        src.seek(offset - 1)
+        src.readline()
+        return src.tell()
+
+
+def read_manifest(manifest):
+    """The ``<file> TAB <line>`` records of a manifest split's pieces, read by the map task itself.
+
+    Each manifest line is ``<file> TAB <start> TAB <end>``: a byte range of a
+    plain file (cut at line starts), or ``-1`` for the whole of a compressed one.
+    """
+    for entry in manifest:
+        name, start, end = entry.rstrip(b"\n").rsplit(b"\t", 2)
+        start, end = int(start), int(end)
+        path = name.decode("utf-8", "surrogateescape")
+        prefix = name + b"\t"
+        with open(path, "rb") as raw:
+            if end == _WHOLE:
+                chunks = read_chunks(raw, path)
+            else:
+                raw.seek(start)
+                chunks = _ranged_chunks(raw, end - start)
+            for block in line_blocks(chunks):
+                lines = block.split(b"\n")
+                if lines[-1] == b"":
+                    lines.pop()
+                for line in lines:
+                    yield prefix + line + b"\n"
+
+
+def _ranged_chunks(raw, length: int):
+    while length > 0:
+        chunk = raw.read(min(_READ_CHUNK, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+        yield chunk
 
 
 def line_blocks(chunks):

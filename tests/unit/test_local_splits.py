@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from mrjob.local import LocalMRJobRunner
 
 from mapreduce import local_splits
@@ -226,6 +226,43 @@ def test_a_later_steps_input_is_combined_without_paths(tmp_path, monkeypatch):
         tasks = runner.counters()[1]["test"]["second_map_tasks"]
     assert got == {"all": "62"}
     assert tasks == 1  # four small reduce outputs, one split
+
+
+_line = st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"."))
+
+
+@settings(max_examples=150, deadline=None)
+@given(files=st.lists(st.lists(_line, max_size=30), min_size=1, max_size=5),
+       open_ends=st.lists(st.booleans(), min_size=5, max_size=5), cores=st.integers(1, 4))
+def test_manifest_splits_name_every_line_once_in_order_and_cut_at_line_starts(files, open_ends, cores):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, expected = [], []
+        for n, lines in enumerate(files):
+            path = Path(tmp) / ("f%d.jsonl" % n)
+            data = b"\n".join(lines) + (b"" if open_ends[n] or not lines else b"\n")
+            path.write_bytes(data)
+            paths.append(str(path))
+            records = data.split(b"\n")
+            if records[-1] == b"":
+                records.pop()  # a final newline ends the last line; it does not start one
+            expected += [str(path).encode() + b"\t" + line + b"\n" for line in records]
+        job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", str(cores),
+                           "--local-tmp-dir", tmp, *paths])
+        old = local_splits.MIN_SPLIT_BYTES
+        local_splits.MIN_SPLIT_BYTES = 1
+        try:
+            with job.make_runner() as runner:
+                splits = runner._split_mapper_input(paths, 0)
+                got = []
+                for task in range(len(splits)):
+                    with open(runner._task_input_path("mapper", 0, task), "rb") as manifest:
+                        got += list(local_splits.read_manifest(manifest))
+        finally:
+            local_splits.MIN_SPLIT_BYTES = old
+    assert len(splits) <= cores
+    assert got == expected
 
 
 class _CountWithCombiner(_CountLines):
