@@ -193,7 +193,7 @@ def _run_locked(settings: Settings, runner: str, landing_storage: Storage, wareh
             stage(run)
             report.seconds[name] = time.monotonic() - started
         started = time.monotonic()
-        staging.commit(run.staged)
+        staging.commit(run.staged, frozenset(run.added))
         report.seconds["publish"] = time.monotonic() - started
         _write_manifest(run)
     finally:

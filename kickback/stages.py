@@ -88,6 +88,9 @@ class Run:
     say: Say
     # Every partition the run has staged, and the stage that holds it.
     staged: dict[Partition, str] = field(default_factory=dict)
+    # Staged partitions published as additions to the published ones
+    # (warehouse.publish): the member_events of days rolled up incrementally.
+    added: set[Partition] = field(default_factory=set)
     # Staged work files of the run that are never published (_changes/).
     changes: dict[Partition, list[str]] = field(default_factory=dict)
     rebuild: bool = False
@@ -110,14 +113,18 @@ class Run:
         return sorted(found)
 
     def files(self, partition: Partition) -> list[str]:
-        """The data files of a partition as the run sees it (staged output first)."""
+        """The data files of a partition as the run sees it (staged output first;
+        an addition's published files after its staged ones)."""
         stage = self.staged.get(partition)
         if stage is not None:
             folder = "%s/%s" % (self.staging.stage(stage), partition.path)
-            if not self.warehouse.isdir(folder):
-                return []
-            return sorted("%s/%s" % (folder, entry.name) for entry in self.warehouse.ls(folder)
-                          if not entry.is_dir and layout.is_data_file(entry.name) and entry.size)
+            found = []
+            if self.warehouse.isdir(folder):
+                found = sorted("%s/%s" % (folder, entry.name) for entry in self.warehouse.ls(folder)
+                               if not entry.is_dir and layout.is_data_file(entry.name) and entry.size)
+            if partition in self.added and self.catalog.is_complete(partition):
+                found += self.catalog.data_files(partition)
+            return found
         if partition in self.changes:
             return self.changes[partition]
         if not self.catalog.is_complete(partition):
@@ -321,8 +328,9 @@ def _roll_up(run: Run) -> None:
     for day in days:
         if day in recompute:
             continue
-        for dataset in (layout.DAILY_STATE, layout.MEMBER_EVENTS):
-            files.update(dict.fromkeys(run.files(layout.partition(dataset, day))))
+        files.update(dict.fromkeys(run.files(layout.partition(layout.DAILY_STATE, day))))
+        # Its member_events rows stay as they are: the day gains the added events' rows.
+        run.added.add(layout.partition(layout.MEMBER_EVENTS, day))
     for day in sorted(recompute):
         event_day = dt.date.fromisoformat(day)
         for partition in run.partitions(layout.EVENTS, event_day - dt.timedelta(days=LANDING_BEFORE_EVENT_DAY),

@@ -1,10 +1,13 @@
 """Merge a run's new events into the daily rollups and the landing day's summary delta.
 
 The rollups of an event day are kept as mergeable partials
-(``_state/daily``, beside the published ``device_daily``, ``member_daily``
-and ``member_events``): a run merges the partials of the events it added
+(``_state/daily``, beside the published ``device_daily`` and
+``member_daily``): a run merges the partials of the events it added
 (``_changes/added``, written by the validate job) into the stored ones of
-the days they touch, without reading those days' events. Likewise a
+the days they touch, without reading those days' events. A
+``member_events`` row never changes once written (one row per event), so
+the job writes the added events' rows only, and the driver publishes them
+as an addition to the day's partition (``warehouse.publish``). Likewise a
 landing day's summary delta (``_state/deltas``) is its stored partials
 merged with the events added to it.
 
@@ -12,7 +15,7 @@ Input, each file told by its partition (``warehouse.layout``):
 
 - ``_changes/added/dt=L/hour=H``: ``flag TAB events row``; flag ``n``
   feeds the rollups and day L's delta, flag ``m`` only the delta;
-- ``_state/daily/dt=E`` and ``member_events/dt=E``: what event day E holds;
+- ``_state/daily/dt=E``: the partials of event day E's daily rollups;
 - ``_state/deltas/dt=L``: what landing day L's delta holds;
 - ``events/dt=L/hour=H``: the rare full path. Rows of the days named by
   ``--recompute-day`` are rolled up from here (and their added rows and
@@ -20,9 +23,10 @@ Input, each file told by its partition (``warehouse.layout``):
   by ``--recompute-delta`` are recomputed from their events (every hour
   of the day is then an input).
 
-Output: the rows of ``device_daily``, ``member_daily``, ``member_events`` and
-``_state/daily`` for every day given partials, and ``_state/deltas`` for
-every landing day given partials. Partials are keyed ``["d", dataset, day,
+Output: the rows of ``device_daily``, ``member_daily`` and ``_state/daily``
+for every day given partials, the ``member_events`` rows of the events
+rolled up (every row of a recomputed day), and ``_state/deltas`` for every
+landing day given partials. Partials are keyed ``["d", dataset, day,
 entity]`` or ``["s", landing day, kind, entity]``; the combiner and
 the reducer merge them (associative and commutative), so the output does
 not depend on input order or splits.
@@ -30,10 +34,9 @@ not depend on input order or splits.
 
 from __future__ import annotations
 
-from mapreduce import rollups, summaries, tsv
+from mapreduce import rollups, summaries
 from mapreduce.jobio import JobIO, OrjsonProtocol
 from mapreduce.merges import parse_state_line, state_line
-from mapreduce.records import MEMBER_EVENT_COLUMNS
 from warehouse import layout
 
 DAILY = "d"
@@ -100,14 +103,11 @@ class MRRollUpDays(JobIO):
             elif dataset == layout.EVENTS:
                 yield from self._event(text, partition, daily=True, delta=True, recompute=True)
             elif partition.dt in (self.recompute_deltas if dataset == layout.DELTAS else self.recompute_days) \
-                    and dataset in (layout.DAILY_STATE, rollups.MEMBER_EVENTS, layout.DELTAS):
+                    and dataset in (layout.DAILY_STATE, layout.DELTAS):
                 return  # stored partials of a day being recomputed: the events say it all
             elif dataset == layout.DAILY_STATE:
                 (name, entity), partial = parse_state_line(text)
                 yield [DAILY, name, partition.dt, entity], partial
-            elif dataset == rollups.MEMBER_EVENTS:
-                event_id = _member_event_id(text)
-                yield [DAILY, dataset, partition.dt, event_id], {"row": text}
             elif dataset == layout.DELTAS:
                 (kind, entity), partial = parse_state_line(text)
                 yield [DELTA, partition.dt, kind, entity], partial
@@ -155,19 +155,6 @@ class MRRollUpDays(JobIO):
     def reducer_final(self):
         """Close this task's output."""
         self.close_output()
-
-
-_EVENT_ID = MEMBER_EVENT_COLUMNS.index("event_id")
-
-
-def _member_event_id(row: str) -> str:
-    """The event_id of a stored member_events row; a row of another width is bad data."""
-    cells = tsv.split_row(row)
-    if len(cells) != len(MEMBER_EVENT_COLUMNS):
-        raise ValueError("member_events row has %d fields, expected %d" % (len(cells), len(MEMBER_EVENT_COLUMNS)))
-    if cells[_EVENT_ID] == tsv.NULL:
-        raise ValueError("member_events row has no event_id")
-    return tsv.unescape(cells[_EVENT_ID])
 
 
 def _merge(key: list, partials):

@@ -13,7 +13,7 @@ import pytest
 from warehouse import layout, manifest
 from warehouse.catalog import Catalog, IncompletePartition
 from warehouse.layout import Partition
-from warehouse.publish import Staging, UnexpectedOutput, leftovers, restore
+from warehouse.publish import Staging, UnexpectedOutput, finish, leftovers, restore
 from warehouse.storage import StorageError
 
 EVENTS_08 = Partition("events", "2026-11-27", 8)
@@ -94,6 +94,57 @@ def test_publish_replaces_whole_partitions_and_seals_empty_ones(storage):
     assert storage.read_text(DAILY_26.path + "/part-00000") == "a\t1\nb\t2\n"
     assert catalog.is_complete(DAILY_25) and catalog.data_files(DAILY_25) == []
     assert leftovers(storage) == []
+
+
+EVENTS_26 = Partition("member_events", "2026-11-26")
+
+
+def _rows(storage, partition):
+    return sorted(line for name in Catalog(storage).data_files(partition)
+                  for line in storage.read_text(name).splitlines())
+
+
+def test_an_addition_keeps_the_published_files_and_adds_the_staged_ones(storage):
+    _write(storage, EVENTS_26.path + "/part-00000", "old 1\n")
+    _write(storage, EVENTS_26.path + "/part-x-00000", "old 2\n")
+    storage.write_text(EVENTS_26.path + "/" + layout.SUCCESS, "")
+    staging = Staging(storage, "r1")
+    stage = staging.stage("roll_up")
+    _write(storage, stage + "/" + EVENTS_26.path + "/part-00000", "new 1\n")
+    _write(storage, stage + "/" + EVENTS_26.path + "/part-00001", "new 2\n")
+    _write(storage, stage + "/" + DAILY_26.path + "/part-00000", "daily\n")
+    staging.publish("roll_up", [EVENTS_26, DAILY_26, DAILY_25], added=frozenset({EVENTS_26, DAILY_25}))
+    staging.discard()
+    names = [name.rsplit("/", 1)[1] for name in Catalog(storage).data_files(EVENTS_26)]
+    assert sorted(names) == ["part-00000", "part-r1-00000", "part-r1-00001", "part-x-00000"]
+    assert _rows(storage, EVENTS_26) == ["new 1", "new 2", "old 1", "old 2"]
+    assert _rows(storage, DAILY_26) == ["daily"]
+    # an addition to a partition that was not there is the partition
+    assert Catalog(storage).is_complete(DAILY_25) and _rows(storage, DAILY_25) == []
+    assert leftovers(storage) == []
+
+
+def test_an_addition_killed_while_swapped_in_is_finished_by_the_next_run(storage):
+    if not storage.atomic_rename:
+        pytest.skip("object stores copy in: no trash")
+    for n in range(3):
+        _write(storage, EVENTS_26.path + "/part-0000%d" % n, "old %d\n" % n)
+    storage.write_text(EVENTS_26.path + "/" + layout.SUCCESS, "")
+    staging = Staging(storage, "r2")
+    staged = staging.stage("roll_up") + "/" + EVENTS_26.path
+    _write(storage, staged + "/part-r2-00000", "new\n")
+    storage.write_text(staged + "/" + layout.SUCCESS, "")
+    storage.write_text(staging.root + "/_COMMIT", '[["roll_up", "%s", "add"]]' % EVENTS_26.path)
+    # killed after the old partition went to the trash and one old file was moved
+    old = staging.trash + "/" + EVENTS_26.path
+    storage.rename(EVENTS_26.path, old)
+    storage.rename(old + "/part-00001", staged + "/part-00001")
+    assert finish(storage) == [EVENTS_26]
+    assert restore(storage) == []
+    assert _rows(storage, EVENTS_26) == ["new", "old 0", "old 1", "old 2"]
+    # what is left is the dead run's empty staging, which the next run removes
+    assert leftovers(storage) == [staging.root]
+    assert not storage.exists(staging.trash)
 
 
 def test_a_file_outside_every_partition_is_unexpected(storage):

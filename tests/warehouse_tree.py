@@ -3,7 +3,11 @@
 A partition's rows are compared, not its files: how rows are split over
 ``part-*`` files follows the runner's reduce tasks, which mrjob's inline
 and local runners size from the shuffle (so a re-run that reads more
-state splits differently); readers always read a partition whole.
+state splits differently), and a ``member_events`` partition gains one
+file per run that adds rows to its day (``warehouse.publish``: additions),
+so a rebuild or another processing order splits it differently. Readers
+always read a partition whole and never depend on row order, so the rows
+are compared as a sorted list of byte strings.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from warehouse import layout
 
 
 def published(root: Path, state: bool = False) -> dict[str, bytes]:
-    """Partition path -> its rows (part files in name order), for every sealed partition.
+    """Partition path -> its rows (every part file's lines, sorted, each with its
+    line end), for every sealed partition.
 
     Run bookkeeping (``_runs``, ``_staging``, ``_lock``) is left out, and so is
     the incremental state unless ``state``.
@@ -29,5 +34,7 @@ def published(root: Path, state: bool = False) -> dict[str, bytes]:
                 continue
         elif rel.startswith("_"):
             continue
-        found[rel] = b"".join(part.read_bytes() for part in sorted(folder.glob(layout.PART_PREFIX + "*")))
+        rows = [row for part in folder.glob(layout.PART_PREFIX + "*")
+                for row in part.read_bytes().splitlines(keepends=True)]
+        found[rel] = b"".join(sorted(rows))
     return found

@@ -23,6 +23,17 @@ time, with its commit marker:
 A partition the job wrote no rows to is published empty (a folder with only
 ``_SUCCESS``), so "no rows" and "not processed" are told apart.
 
+**Adding to a partition.** A partition whose rows never change once
+written (``member_events``: one row per event) can be published as an
+*addition*: its staged files join the published ones instead of replacing
+them, so a run that adds a few late rows to an old day neither reads nor
+rewrites the day. The staged files are renamed ``part-<run>-NNNNN`` first,
+so no name meets an older one. Where folders rename atomically, the swap
+then moves the old partition's data files into the staged folder (inside
+the trash, between the two renames: file renames, no bytes copied) before
+renaming it into place; object stores copy the new files in and keep the
+old ones.
+
 **A run's partitions go in together.** ``Staging.commit`` seals every
 staged partition of the run, writes the commit record
 ``_staging/<run>/_COMMIT`` (the list of partitions and where each is
@@ -47,6 +58,8 @@ from warehouse.storage import Storage
 
 
 COMMIT = "_COMMIT"
+# The commit record's mark of a partition published as an addition.
+ADD = "add"
 
 
 class UnexpectedOutput(ValueError):
@@ -93,43 +106,64 @@ class Staging:
             found.setdefault(partition, []).append(rel)
         return found
 
-    def publish(self, stage: str, partitions: list[Partition]) -> None:
+    def publish(self, stage: str, partitions: list[Partition], added: frozenset[Partition] = frozenset()) -> None:
         """Make each of ``partitions`` staged under ``stage`` visible, sealed."""
-        self.commit({partition: stage for partition in partitions})
+        self.commit({partition: stage for partition in partitions}, added)
 
-    def commit(self, staged: dict[Partition, str]) -> None:
+    def commit(self, staged: dict[Partition, str], added: frozenset[Partition] = frozenset()) -> None:
         """Publish every partition of the run at once: ``staged`` maps each to its stage.
 
         Each staged folder is sealed (created empty if the job wrote no rows),
-        the commit record is written, and the partitions are swapped in.
+        the commit record is written, and the partitions are swapped in. The
+        partitions in ``added`` keep their published files and gain the
+        staged ones (see "Adding to a partition" above).
         """
         for partition, stage in sorted(staged.items()):
             folder = "%s/%s" % (self.stage(stage), partition.path)
             self.storage.makedirs(folder)
+            if partition in added:
+                self._name_apart(folder)
             self.storage.write_text("%s/%s" % (folder, layout.SUCCESS), "")
-        record = [[stage, partition.path] for partition, stage in sorted(staged.items())]
+        record = [[stage, partition.path] + ([ADD] if partition in added else [])
+                  for partition, stage in sorted(staged.items())]
         self.storage.write_text("%s/%s" % (self.root, COMMIT), json.dumps(record))
         _finish(self.storage, self.run_id)
+
+    def _name_apart(self, folder: str) -> None:
+        """Rename a staged folder's data files ``part-<run>-NNNNN``: no published file has that name."""
+        prefix = "%s%s-" % (layout.PART_PREFIX, self.run_id)
+        for entry in self.storage.ls(folder):
+            if not entry.is_dir and layout.is_data_file(entry.name) and not entry.name.startswith(prefix):
+                suffix = entry.name[len(layout.PART_PREFIX):]
+                self.storage.rename("%s/%s" % (folder, entry.name), "%s/%s%s" % (folder, prefix, suffix))
 
     def discard(self) -> None:
         """Remove whatever this run staged."""
         self.storage.rm(self.root)
         self.storage.rm(self.trash)
 
-    def _swap(self, staged: str, partition: Partition) -> None:
+    def _swap(self, staged: str, partition: Partition, add: bool) -> None:
+        # Each step can be done again: a run killed midway is finished by
+        # ``finish`` doing what is left (the old files of an addition wait in
+        # the trash until moved).
         self.storage.write_text("%s/%s" % (staged, layout.SUCCESS), "")
         target = partition.path
+        old = "%s/%s" % (self.trash, target)
         if self.storage.exists(target):
-            self.storage.rename(target, "%s/%s" % (self.trash, target))
+            self.storage.rename(target, old)
+        if add:
+            for entry in self.storage.ls(old):
+                if not entry.is_dir and layout.is_data_file(entry.name):
+                    self.storage.rename("%s/%s" % (old, entry.name), "%s/%s" % (staged, entry.name))
         self.storage.rename(staged, target)
 
-    def _copy_in(self, staged: str, partition: Partition) -> None:
+    def _copy_in(self, staged: str, partition: Partition, add: bool) -> None:
         # Copies, never moves: a run killed midway is finished by copying again.
         target = partition.path
         self.storage.rm("%s/%s" % (target, layout.SUCCESS))
         names = {entry.name for entry in self.storage.ls(staged) if not entry.is_dir}
         for entry in self.storage.ls(target):
-            if not entry.is_dir and entry.name not in names:
+            if not add and not entry.is_dir and entry.name not in names:
                 self.storage.rm("%s/%s" % (target, entry.name))
         self.storage.makedirs(target)
         for name in sorted(names - {layout.SUCCESS}):
@@ -155,15 +189,16 @@ def _finish(storage: Storage, run_id: str) -> list[Partition]:
     staging = Staging(storage, run_id)
     record = json.loads(storage.read_text("%s/%s" % (staging.root, COMMIT)))
     done = []
-    for stage, path in record:
+    for stage, path, *mode in record:
         partition = Partition.parse(path)
         staged = "%s/%s" % (staging.stage(stage), path)
         if not storage.isdir(staged):
             continue
+        add = mode == [ADD]
         if storage.atomic_rename:
-            staging._swap(staged, partition)
+            staging._swap(staged, partition, add)
         else:
-            staging._copy_in(staged, partition)
+            staging._copy_in(staged, partition, add)
         done.append(partition)
     storage.rm(staging.trash)
     storage.rm("%s/%s" % (staging.root, COMMIT))

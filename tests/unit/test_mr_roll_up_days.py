@@ -108,7 +108,7 @@ def added(root, hour, rows, flag="n", name="part-00000"):
     return write(root, "_changes/added/" + hour, [flag + "\t" + row for row in rows], name)
 
 
-def stored(root, lines, keep=("_state/", "member_events/")):
+def stored(root, lines, keep=("_state/",)):
     """Write a run's output state back as the warehouse's (one part file a partition); the paths."""
     by_partition = {}
     for line in lines:
@@ -171,9 +171,13 @@ def test_added_rows_merge_into_the_stored_delta_of_their_landing_day(tmp_path):
 def test_added_rows_merge_into_the_stored_partials_of_their_day(tmp_path):
     first, _ = run_job(added(tmp_path / "one", H13, RAW_INPUT_DAY_27))
     # the driver passes the stored state of the days the added rows touch
-    state = stored(tmp_path / "warehouse", first, keep=("_state/daily/", "member_events/"))
+    state = stored(tmp_path / "warehouse", first, keep=("_state/daily/",))
     lines, _ = run_job(*state, added(tmp_path / "two", H00, LATE_INPUT))
-    assert published(lines) == expected_day_27_with_late()
+    # member_events rows never change: the job writes the added event's row,
+    # which the driver adds to the day's published rows
+    assert of(lines, "member_events/") == [line for line in expected_day_27_with_late()
+                                           if line.startswith("member_events/") and "\te20\t" in line]
+    assert sorted(published(lines) + of(first, "member_events/")) == expected_day_27_with_late()
     # the 27th's delta was not an input: it is not rewritten
     assert {line.split("\t", 1)[0] for line in of(lines, "_state/deltas/")} == {DELTA_28}
 
@@ -250,13 +254,17 @@ def test_merging_batch_by_batch_equals_rolling_up_at_once(tmp_path_factory, batc
     at_once, _ = run_job(*files(everything, "once"))
     warehouse = {}
     for batch in sorted(set(batches)):
-        state = [write(root / ("state%d" % batch), partition, rows) for partition, rows in warehouse.items()]
+        state = [write(root / ("state%d" % batch), partition, rows) for partition, rows in warehouse.items()
+                 if partition.startswith("_state/")]
         lines, _ = run_job(*state, *files([e for e, b in zip(everything, batches) if b == batch], "b%d" % batch))
         out = {}
         for line in lines:
             partition, row = line.split("\t", 1)
             out.setdefault(partition, []).append(row)
-        warehouse.update(out)
+        for partition, rows in out.items():
+            # member_events is published as an addition, the rest replaced
+            kept = warehouse.get(partition, []) if partition.startswith("member_events/") else []
+            warehouse[partition] = kept + rows
     assert sorted(p + "\t" + row for p, rows in warehouse.items() for row in rows) == at_once
 
 
@@ -265,7 +273,7 @@ def test_output_does_not_depend_on_order_or_splits(tmp_path, seed):
     first, _ = run_job(added(tmp_path / "one", H13, RAW_INPUT_DAY_27[:8]))
     expected, _ = run_job(*stored(tmp_path / "w", first), added(tmp_path / "two", H13, RAW_INPUT_DAY_27[8:]))
     rnd = random.Random(seed)
-    state = [line for line in first if line.startswith(("_state/", "member_events/"))]
+    state = [line for line in first if line.startswith("_state/")]
     rnd.shuffle(state)
     rows = rnd.sample(RAW_INPUT_DAY_27[8:], 6)
     paths = stored(tmp_path / "a", state[::2]) + [added(tmp_path, H13, rows[:2], name="part-00001")]
@@ -293,6 +301,7 @@ def test_bad_rows_are_counted_not_fatal(tmp_path):
         write(tmp_path, "events/" + H07, ["short"]),
         write(tmp_path, "_state/daily/dt=2026-11-28", ["not a state line", '["device_daily"]\t{}']),
         write(tmp_path, "_state/deltas/dt=2026-11-27", ['["device"\t{}']),
+        # not an input of the job: member_events rows are never read back
         write(tmp_path, "member_events/dt=2026-11-28", ["m9\tshort"]),
     ]
     lines, counters = run_job("--recompute-delta", "2026-11-28", *paths)

@@ -17,7 +17,7 @@ from generator import generate_landing
 from kickback.landing import LandingError
 from kickback.pipeline import PipelineError, check_accounting, run_pipeline
 from mapreduce import tsv
-from mapreduce.records import EVENT_COLUMNS, MEMBER_DAILY_COLUMNS
+from mapreduce.records import EVENT_COLUMNS, MEMBER_DAILY_COLUMNS, MEMBER_EVENT_COLUMNS
 from tests.warehouse_tree import published
 
 DAY = dt.date(2026, 11, 27)
@@ -116,6 +116,34 @@ def test_late_event_recomputes_the_earlier_day_without_double_counting(tmp_setti
     assert (report.counters["valid"], report.counters["duplicate"]) == (1, 1)
     daily = _rows(Path(tmp_settings.warehouse_dir) / "member_daily" / "dt=2026-11-26", MEMBER_DAILY_COLUMNS)
     assert [(row["member_id"], row["purchases"], row["points_earned"]) for row in daily] == [("m-1", "2", "12")]
+
+
+def test_a_late_event_adds_its_member_events_row_without_rewriting_the_day(tmp_settings):
+    def purchase(event_id, ts):
+        return ('{"event_id":"%s","device_id":"p-1","device_type":"phone","event_type":"purchase",'
+                '"member_id":"m-1","ts":"%s","attrs":{"merchant_id":"x","amount_cents":100,"points":1}}\n'
+                % (event_id, ts)).encode()
+
+    for day, hour, lines in (("2026-11-26", 10, purchase("e-1", "2026-11-26T10:00:00Z")),
+                             ("2026-11-27", 1, purchase("e-2", "2026-11-26T23:00:00Z")),
+                             ("2026-11-28", 2, purchase("e-3", "2026-11-26T22:00:00Z"))):
+        folder = Path(tmp_settings.landing_dir) / ("dt=" + day) / ("hour=%02d" % hour)
+        folder.mkdir(parents=True)
+        (folder / "a.jsonl").write_bytes(lines)
+    events = Path(tmp_settings.warehouse_dir) / "member_events" / "dt=2026-11-26"
+    _run(tmp_settings, day=dt.date(2026, 11, 26))
+    (first,) = events.glob("part-*")
+    first_bytes, first_inode = first.read_bytes(), first.stat().st_ino
+    report = _run(tmp_settings, day=dt.date(2026, 11, 27))
+    assert report.rows["member_events"] == 1
+    # the day's file is the same file, untouched; the late row is a file of its own
+    assert (first.read_bytes(), first.stat().st_ino) == (first_bytes, first_inode)
+    files = sorted(events.glob("part-*"))
+    assert len(files) == 2 and b"\te-2\t" in b"".join(path.read_bytes() for path in files if path != first)
+    _run(tmp_settings, day=dt.date(2026, 11, 28))
+    _run(tmp_settings, day=dt.date(2026, 11, 27))  # a re-run adds nothing
+    ids = [row["event_id"] for row in _rows(events, MEMBER_EVENT_COLUMNS)]
+    assert sorted(ids) == ["e-1", "e-2", "e-3"] and len(list(events.glob("part-*"))) == 3
 
 
 def test_missing_landing_is_one_clear_error(tmp_settings):

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from kickback.cli import main
 from kickback.lock import warehouse_lock
 from kickback.pipeline import run_pipeline
+from tests.warehouse_tree import published
 
 DAY = dt.date(2026, 11, 27)
 LINE = (b'{"event_id":"e-1","device_id":"p-1","device_type":"phone","event_type":"purchase",'
@@ -84,15 +85,6 @@ def test_leftovers_of_killed_runs_are_cleaned_by_the_next_run(tmp_settings):
     assert "run          2026-11-27  hours 08" in status.output
 
 
-def _tree(root):
-    """Every data file under a warehouse, relative path -> bytes (run bookkeeping left out)."""
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.relative_to(root).parts[0].startswith("_")
-    }
-
-
 def test_two_runs_started_together_never_interleave(tmp_settings, tmp_path):
     from generator import generate_landing
 
@@ -103,12 +95,12 @@ def test_two_runs_started_together_never_interleave(tmp_settings, tmp_path):
         settings = tmp_settings.replace(warehouse_dir=tmp_path / ("seq-%d%d" % order))
         for hour in order:
             run_pipeline(settings, DAY, hours=[hour], runner="inline", say=lambda _: None)
-        sequential[order] = _tree(Path(settings.warehouse_dir).resolve())
+        sequential[order] = published(Path(settings.warehouse_dir).resolve())
     env = dict(__import__("os").environ, **_env(tmp_settings))
     command = [sys.executable, "-m", "kickback", "pipeline", "run", "--date", "2026-11-27", "--wait"]
     runs = [subprocess.Popen(command + ["--hour", str(hour)], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for hour in (8, 9)]
     outputs = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    together = _tree(Path(tmp_settings.warehouse_dir).resolve())
+    together = published(Path(tmp_settings.warehouse_dir).resolve())
     assert together in (sequential[8, 9], sequential[9, 8])
