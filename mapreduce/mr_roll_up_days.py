@@ -26,9 +26,15 @@ Input, each file told by its partition (``warehouse.layout``):
 Output: the rows of ``device_daily``, ``member_daily`` and ``_state/daily``
 for every day given partials, the ``member_events`` rows of the events
 rolled up (every row of a recomputed day), and ``_state/deltas`` for every
-landing day given partials. Partials are keyed ``["d", dataset, day,
-entity]`` or ``["s", landing day, kind, entity]``; the combiner and
-the reducer merge them (associative and commutative), so the output does
+landing day given partials.
+
+One record per day and entity: the key is ``[day, kind, entity]`` (kind
+``device``, ``member``, or ``event`` for a member_events row) and the value
+holds the entity's daily-rollup partial of event day ``day`` under ``d``
+and its summary-delta partial of landing day ``day`` under ``s``, either or
+both. An event that lands on its own day (nearly all do) is one record for
+its device and one for its member, not two each. The combiner and the
+reducer merge each part (associative and commutative), so the output does
 not depend on input order or splits.
 """
 
@@ -39,8 +45,16 @@ from mapreduce.jobio import JobIO, OrjsonProtocol
 from mapreduce.merges import parse_state_line, state_line
 from warehouse import layout
 
+# The parts of a record's value.
 DAILY = "d"
 DELTA = "s"
+# The key kind of a member_events row.
+EVENT = "event"
+# The daily-rollup dataset of each key kind, and back.
+_DATASET_OF = {summaries.DEVICE: rollups.DEVICE_DAILY, summaries.MEMBER: rollups.MEMBER_DAILY,
+               EVENT: rollups.MEMBER_EVENTS}
+_KIND_OF = {dataset: kind for kind, dataset in _DATASET_OF.items()}
+_DELTA_KINDS = frozenset((summaries.DEVICE, summaries.MEMBER))
 _STATE_DATASETS = (rollups.DEVICE_DAILY, rollups.MEMBER_DAILY)
 
 
@@ -107,10 +121,15 @@ class MRRollUpDays(JobIO):
                 return  # stored partials of a day being recomputed: the events say it all
             elif dataset == layout.DAILY_STATE:
                 (name, entity), partial = parse_state_line(text)
-                yield [DAILY, name, partition.dt, entity], partial
+                kind = _KIND_OF.get(name)
+                if kind is None or name not in _STATE_DATASETS:
+                    raise ValueError("not a daily state key: %r" % name)
+                yield (partition.dt, kind, entity), {DAILY: partial}
             elif dataset == layout.DELTAS:
                 (kind, entity), partial = parse_state_line(text)
-                yield [DELTA, partition.dt, kind, entity], partial
+                if kind not in _DELTA_KINDS:
+                    raise ValueError("not a delta key: %r" % kind)
+                yield (partition.dt, kind, entity), {DELTA: partial}
             else:
                 raise ValueError("not an input of this job: %s" % path)
         except ValueError:
@@ -120,47 +139,62 @@ class MRRollUpDays(JobIO):
         event = rollups.parse_event(row)
         # Every partial is made before any is yielded: a bad event yields none
         # and is not counted as rolled up.
-        out = []
+        out = {}
         rolled_up = daily and (event["event_dt"] in self.recompute_days) == recompute
         if rolled_up:
-            out += [([DAILY, *key], partial) for key, partial in rollups.event_partials(event)]
+            for (dataset, day, entity), partial in rollups.event_partials(event):
+                out[day, _KIND_OF[dataset], entity] = {DAILY: partial}
         landing_day = partition.dt
         if delta and (landing_day in self.recompute_deltas) == recompute:
-            out += [([DELTA, landing_day, *key], partial) for key, partial in summaries.event_partials(event)]
+            for (kind, entity), partial in summaries.event_partials(event):
+                value = out.get((landing_day, kind, entity))
+                if value is None:
+                    out[landing_day, kind, entity] = {DELTA: partial}
+                else:
+                    value[DELTA] = partial
         if rolled_up:
             self._events += 1
-        yield from out
+        yield from out.items()
 
-    def combiner(self, key, partials):
-        """Merge partials of one key."""
-        yield key, _merge(key, partials)
+    def combiner(self, key, values):
+        """Merge the parts of one key's values (one value passes as it is)."""
+        values = list(values)
+        yield key, values[0] if len(values) == 1 else _merge(key[1], values)
 
     def reducer_init(self):
         """Start this task's output."""
         self.open_output()
 
-    def reducer(self, key, partials):
-        """Merge the partials of one key into its rows."""
-        merged = _merge(key, partials)
-        if key[0] == DAILY:
-            _, dataset, day, entity = key
-            yield from self.emit(layout.partition(dataset, day).path, rollups.finalize(dataset, entity, merged))
+    def reducer(self, key, values):
+        """Merge the parts of one key's values into its rows."""
+        day, kind, entity = key
+        merged = _merge(kind, list(values))
+        daily = merged.get(DAILY)
+        if daily is not None:
+            dataset = _DATASET_OF[kind]
+            yield from self.emit(layout.partition(dataset, day).path, rollups.finalize(dataset, entity, daily))
             if dataset in _STATE_DATASETS:
                 yield from self.emit(layout.partition(layout.DAILY_STATE, day).path,
-                                     state_line([dataset, entity], merged))
-            return
-        _, day, kind, entity = key
-        yield from self.emit(layout.partition(layout.DELTAS, day).path, state_line([kind, entity], merged))
+                                     state_line([dataset, entity], daily))
+        delta = merged.get(DELTA)
+        if delta is not None:
+            yield from self.emit(layout.partition(layout.DELTAS, day).path, state_line([kind, entity], delta))
 
     def reducer_final(self):
         """Close this task's output."""
         self.close_output()
 
 
-def _merge(key: list, partials):
-    if key[0] == DAILY:
-        return rollups.merge_partials(key[1], partials)
-    return summaries.merge_partials(key[2], partials)
+def _merge(kind: str, values: list[dict]) -> dict:
+    """Each part of ``values`` (a key's values) merged on its own."""
+    daily = [value[DAILY] for value in values if DAILY in value]
+    delta = [value[DELTA] for value in values if DELTA in value]
+    merged = {}
+    if daily:
+        merged[DAILY] = rollups.merge_partials(_DATASET_OF[kind], daily)
+    if delta:
+        merged[DELTA] = summaries.merge_partials(kind, delta)
+    return merged
 
 
 if __name__ == "__main__":
