@@ -173,6 +173,10 @@ def _stats_many(values: list[Partial | None]) -> Partial | None:
 
 
 ADD = Field(operator.add, many=sum)
+# MIN and MAX are commutative as long as equal values of a field are
+# identical, which the jobs' values are: times and ids are text, numbers of
+# one field are all floats (from float(Fraction): never -0.0) or all
+# integers. 0 against 0.0 or -0.0 would tie and keep whichever came first.
 MIN = Field(min_opt, many=_min_many)
 MAX = Field(max_opt, many=_max_many)
 COUNTS = Field(_add_counts, thaw=dict, many=_counts_many)
