@@ -157,9 +157,8 @@ class MRRollUpDays(JobIO):
         yield from out.items()
 
     def combiner(self, key, values):
-        """Merge the parts of one key's values (one value passes as it is)."""
-        values = list(values)
-        yield key, values[0] if len(values) == 1 else _merge(key[1], values)
+        """Merge the parts of one key's values."""
+        yield key, _merge(key[1], list(values))
 
     def reducer_init(self):
         """Start this task's output."""
@@ -186,14 +185,22 @@ class MRRollUpDays(JobIO):
 
 
 def _merge(kind: str, values: list[dict]) -> dict:
-    """Each part of ``values`` (a key's values) merged on its own."""
+    """Each part of ``values`` (a key's values) merged on its own.
+
+    A lone part passes as it is: every partial an event or a fold makes is
+    canonical, its own fold (``tests/unit/test_rollups.py``,
+    ``test_summaries.py``). Most keys have one: an untouched stored partial
+    of an old day, an event's member_events row.
+    """
+    if len(values) == 1:
+        return values[0]
     daily = [value[DAILY] for value in values if DAILY in value]
     delta = [value[DELTA] for value in values if DELTA in value]
     merged = {}
     if daily:
-        merged[DAILY] = rollups.merge_partials(_DATASET_OF[kind], daily)
+        merged[DAILY] = daily[0] if len(daily) == 1 else rollups.merge_partials(_DATASET_OF[kind], daily)
     if delta:
-        merged[DELTA] = summaries.merge_partials(kind, delta)
+        merged[DELTA] = delta[0] if len(delta) == 1 else summaries.merge_partials(kind, delta)
     return merged
 
 

@@ -107,7 +107,7 @@ class MRSummarizeEntities(JobIO):
     def join_devices_to_members(self, key, partials):
         """Device key -> state, summary row + members' device entries; member key -> state, as is."""
         kind, entity = key
-        merged = summaries.merge_partials(kind, partials)
+        merged = _merged(kind, partials)
         yield [_STATE, kind, entity], state_line(key, merged)
         if kind == summaries.DEVICE:
             yield from summaries.join_device(entity, merged, self.as_of)
@@ -121,9 +121,18 @@ class MRSummarizeEntities(JobIO):
                 yield from self.emit(layout.partition(layout.SNAPSHOT_STATE, self.snapshot_dt).path, line)
             return
         kind, entity = key
-        merged = summaries.merge_partials(kind, partials)
+        merged = _merged(kind, partials)
         dataset, row = summaries.finalize(kind, entity, merged, self.as_of)
         yield from self.emit(layout.partition(dataset, self.snapshot_dt).path, row)
+
+
+def _merged(kind: str, partials) -> dict:
+    """A key's partials merged; a lone one passes as it is (every partial an
+    event, a fold or the join makes is canonical, its own fold: see
+    ``tests/unit/test_summaries.py``). An entity the day did not touch has
+    only its snapshot partial."""
+    partials = list(partials)
+    return partials[0] if len(partials) == 1 else summaries.merge_partials(kind, partials)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapreduce import rollups, tsv
+from mapreduce.merges import dumps_json
 from mapreduce.records import DEVICE_DAILY_COLUMNS, EVENT_COLUMNS, MEMBER_DAILY_COLUMNS
 
 
@@ -336,3 +337,20 @@ def test_merging_leaves_its_inputs_alone(evts):
     before = copy.deepcopy(partials)
     rollups.merge_partials("device_daily", partials)
     assert partials == before
+
+
+
+@pytest.mark.parametrize("strategy, to_partial, dataset", [
+    (events, rollups.device_partial, rollups.DEVICE_DAILY),
+    (readings, rollups.device_partial, rollups.DEVICE_DAILY),
+    (events, rollups.member_partial, rollups.MEMBER_DAILY),
+    (events, rollups.member_event_partial, rollups.MEMBER_EVENTS),
+])
+@given(data=st.data())
+def test_partials_are_canonical_so_a_lone_one_needs_no_fold(strategy, to_partial, dataset, data):
+    # The roll-up passes a key's lone partial on unfolded (combiner and
+    # reducer): an event's partial, and any fold, must be its own fold.
+    partials = [to_partial(data.draw(strategy())) for _ in range(data.draw(st.integers(1, 4)))]
+    merged = rollups.merge_partials(dataset, partials)
+    for partial in (partials[0], merged):
+        assert dumps_json(rollups.merge_partials(dataset, [partial])) == dumps_json(partial)

@@ -196,3 +196,14 @@ def test_a_fold_of_many_is_the_chain_of_pairwise_merges(strategy, kind, data):
         chained = summaries.merge_partials(kind, [chained, partial])
     assert dumps_json(summaries.merge_partials(kind, partials)) == dumps_json(chained)
     assert dumps_json(summaries.merge_partials(kind, partials[::-1])) == dumps_json(chained)
+
+
+@pytest.mark.parametrize("strategy, kind", [(device_keys, summaries.DEVICE), (member_keys, summaries.MEMBER)])
+@given(data=st.data())
+def test_partials_are_canonical_so_a_lone_one_needs_no_fold(strategy, kind, data):
+    # The roll-up passes a key's lone delta partial on unfolded (combiner and
+    # reducer): an event's partial, and any fold, must be its own fold.
+    partials = data.draw(st.lists(strategy(), min_size=1, max_size=4))
+    merged = summaries.merge_partials(kind, partials)
+    for partial in (partials[0], merged):
+        assert dumps_json(summaries.merge_partials(kind, [partial])) == dumps_json(partial)
