@@ -21,8 +21,10 @@ from kickback.config import Settings
 from kickback.landing import Landing
 from kickback.runners import SIM_RUNNERS
 from mapreduce.contract import REJECT_REASONS
+from mapreduce.id_filter import capacity_for
 from mapreduce.mr_drop_events import MRDropEvents
 from mapreduce.mr_roll_up_days import MRRollUpDays
+from mapreduce.mr_sketch_event_ids import MRSketchEventIds
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 from mapreduce.mr_validate_events import MRValidateEvents
 from warehouse import layout
@@ -251,6 +253,9 @@ def _validate(run: Run) -> None:
     publish = layout.landing_hours(layout.LANDING_HOUR_DATASETS + (layout.IDS,), day, [h.hour for h in hours])
     args = ["--ids-root", _where(run, layout.IDS)]
     args += [arg for partition in run_hours for arg in ("--run-hour", partition.path)]
+    run_keys = {(p.dt, p.hour) for p in run_hours}
+    if any((p.dt, p.hour) not in run_keys for p in index):
+        args += ["--run-ids", _sketch(run, day, raw)]
     counters = _run_stage(
         run, MRValidateEvents, args,
         _inputs(run, run.landing.storage, raw) + _inputs(run, run.warehouse, index_files), "validate",
@@ -278,6 +283,29 @@ def _validate(run: Run) -> None:
     _count_rows(run, counters, layout.LANDING_HOUR_DATASETS)
     run.say("      read %d lines: %d valid, %d duplicate, %d rejected"
             % (report.counters["read"], valid, report.counters["duplicate"], rejected))
+    entries = counters.get(("index", "read"), 0)
+    if entries:
+        run.say("      read %d id index entries: %d skipped (their ids are not in the run)"
+                % (entries, counters.get(("index", "skipped"), 0)))
+
+
+def _sketch(run: Run, day: dt.date, raw: list[str]) -> str:
+    """Run the id filter job over the raw files; the filter file, as the validate job names it."""
+    storage = run.landing.storage
+    sizes = {path: storage.size(path) for path in raw}
+    gzip_bytes = sum(size for path, size in sizes.items() if path.endswith(".gz"))
+    capacity = capacity_for(sum(sizes.values()) - gzip_bytes, gzip_bytes)
+    partition = layout.partition(layout.RUN_IDS, day)
+    args = ["--capacity", str(capacity), "--partition", partition.path]
+    run.say("      sketch the run's event ids (a filter sized for %d) to skip other ids' index entries"
+            % capacity)
+    _run_stage(run, MRSketchEventIds, args, _inputs(run, storage, raw), "sketch", [],
+               changes=(layout.RUN_IDS,))
+    files = run.changes.get(partition, [])
+    if len(files) != 1:
+        raise PipelineError("sketch job wrote %d id filter files, not 1 (nothing published)" % len(files))
+    run.report.bytes_read += run.warehouse.size(files[0])
+    return _where(run, files[0])
 
 
 def check_accounting(counters: dict[tuple[str, str], int]) -> dict[str, int]:

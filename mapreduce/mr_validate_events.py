@@ -6,7 +6,9 @@ hours around them. ``--ids-root`` names the index folder (path or URI): an
 input under it is an index file, any other input is raw, whatever its name
 looks like. ``--run-hour`` (repeatable) names the events partitions the run
 processes: their index entries are the run's own earlier decisions, which
-it replaces.
+it replaces. ``--run-ids`` names the run's id filter (``mr_sketch_event_ids``):
+the index mappers skip every entry of another hour whose id it rules out,
+since such an entry meets no copy and the reducer would ignore it.
 
 Output, as ``(partition folder, row)`` pairs (``mapreduce.jobio``), for each
 landing hour of the run: ``events`` (its owned events, ``records``
@@ -30,8 +32,9 @@ Counters besides the accounting: ``event_days/<day>`` (days whose rollups
 gain new content), ``recompute_days/<day>`` (days whose rollups lose
 content: recomputed from the events), ``lost_days/<landing day>`` (landing
 days whose summary delta loses an event: recomputed from their events), ``vanished/<events
-path>`` (ids an hour of the run owned and no longer carries), and
-``ownership/<outcome>``.
+path>`` (ids an hour of the run owned and no longer carries),
+``ownership/<outcome>``, ``index/read`` (entries) and ``index/skipped``
+(entries the id filter ruled out).
 
 There is no combiner: copies of one event_id rarely meet in one map task,
 and index entries (one per key) cannot be combined.
@@ -56,6 +59,7 @@ from mapreduce.device_log import (
     parse_line,
     quarantine_row,
 )
+from mapreduce.id_filter import IdFilter
 from mapreduce.jobio import JobIO, OrjsonProtocol
 from mapreduce.utc import landing_hour_start_ms
 from warehouse import layout
@@ -70,15 +74,18 @@ _FLAGS = {ownership.NEW: "n", ownership.REPLACED: "n", ownership.MOVED: "m"}
 class _InputFile:
     """What the mapper needs to know about the file it is reading."""
 
-    __slots__ = ("events_path", "is_index", "landing_start_ms", "name", "path", "quarantine_path")
+    __slots__ = ("events_path", "id_filter", "is_index", "landing_start_ms", "name", "path",
+                 "quarantine_path")
 
-    def __init__(self, path: str, ids_root: str | None):
+    def __init__(self, path: str, ids_root: str | None, run_hours: frozenset, id_filter: IdFilter | None):
         self.path = path
         key = path_key(path)
         self.is_index = ids_root is not None and key.startswith(ids_root)
         if self.is_index:
             dt, hour = landing_hour_from_path(key[len(ids_root):])
             self.events_path = layout.partition("events", dt, hour).path
+            # A run hour's entries are the run's own earlier decisions: all of them count.
+            self.id_filter = None if self.events_path in run_hours else id_filter
             return
         self.name = landing_source_name(path)
         dt, hour = landing_hour_from_path(path)
@@ -103,12 +110,19 @@ class MRValidateEvents(JobIO):
             "--run-hour", dest="run_hours", action="append", default=[],
             help="Events partition (events/dt=.../hour=HH) this run processes (repeatable).",
         )
+        self.add_file_arg(
+            "--run-ids", dest="run_ids", default=None,
+            help="The run's id filter (mr_sketch_event_ids): index entries of other ids are skipped.",
+        )
 
     def mapper_init(self):
         """Start this task's counters and input-file cache."""
         ids = self.options.ids_root
         self._ids_root = path_key(ids).rstrip("/") + "/" if ids else None
+        self._run_hours = frozenset(self.options.run_hours)
+        self._id_filter = IdFilter.load(self.options.run_ids) if self.options.run_ids else None
         self._counts = Counter()
+        self._entries = self._skipped = 0
         self._file = None
 
     def mapper(self, _, line):
@@ -116,8 +130,13 @@ class MRValidateEvents(JobIO):
         path, line = self.split_input(line)
         source = self._file
         if source is None or source.path != path:
-            source = self._file = _InputFile(path, self._ids_root)
+            source = self._file = _InputFile(path, self._ids_root, self._run_hours, self._id_filter)
         if source.is_index:
+            self._entries += 1
+            id_filter = source.id_filter
+            if id_filter is not None and not id_filter.might_hold(line.partition(b"\t")[0]):
+                self._skipped += 1  # no copy in the run: the reducer would ignore it
+                return
             cells = line.rstrip(b"\r\n").decode("utf-8", "replace").split("\t")
             if len(cells) == 3 and cells[0]:
                 yield cells[0], [source.events_path, cells[1], cells[2]]
@@ -139,6 +158,9 @@ class MRValidateEvents(JobIO):
 
     def mapper_final(self):
         """Emit this task's counters."""
+        if self._entries:
+            self._counts["index", "read"] += self._entries
+            self._counts["index", "skipped"] += self._skipped
         self._flush_counters()
 
     def reducer_init(self):

@@ -34,9 +34,11 @@ and published the same way, and read only by the pipeline itself:
 - ``_state/snapshot`` (snapshot): the mergeable partials of a snapshot's
   summaries.
 
-Two more names exist only inside a run's staging folder, never published:
-``_changes/added`` (events a run adds to the rollups and deltas) and
-``_changes/dropped`` (event ids a run takes away from a later hour).
+Three more names exist only inside a run's staging folder, never published:
+``_changes/added`` (events a run adds to the rollups and deltas),
+``_changes/dropped`` (event ids a run takes away from a later hour), both
+by landing hour, and ``_changes/run_ids`` (``dt=`` the landing day: the
+filter of the event ids the run's raw lines carry).
 
 Pure standard library: the jobs import it on task nodes.
 """
@@ -62,11 +64,12 @@ DAILY_STATE = STATE + "/daily"
 SNAPSHOT_STATE = STATE + "/snapshot"
 ADDED = "_changes/added"
 DROPPED = "_changes/dropped"
+RUN_IDS = "_changes/run_ids"
 STATE_DATASETS = (IDS, DELTAS, DAILY_STATE, SNAPSHOT_STATE)
-CHANGE_DATASETS = (ADDED, DROPPED)
+CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS)
 # Every name a Partition may have, and those partitioned by landing hour.
 _NAMES = DATASETS + STATE_DATASETS + CHANGE_DATASETS
-_HOURLY = LANDING_HOUR_DATASETS + (IDS,) + CHANGE_DATASETS
+_HOURLY = LANDING_HOUR_DATASETS + (IDS, ADDED, DROPPED)
 
 # A partition counts once this file is in its folder.
 SUCCESS = "_SUCCESS"

@@ -168,3 +168,19 @@ def test_the_api_answers_from_hbase(main_job):
         body = json.load(response)
     assert response.status == 200 and "member_id" in json.dumps(body)
 
+
+
+def test_a_rerun_of_one_hour_on_yarn_skips_the_other_hours_index_and_changes_nothing(main_job):
+    settings, _, _ = main_job
+    warehouse = Storage(settings.warehouse_dir, settings.storage_options)
+    before = partition_rows(warehouse)
+    lines: list[str] = []
+    report = run_pipeline(settings, DAY, runner="hadoop", hours=[8], say=lines.append)
+    # The other 23 hours' index entries meet the run's id filter, a job
+    # file the sketch job wrote into HDFS (the distributed cache).
+    assert any("sketch the run's event ids" in line for line in lines), lines
+    entries, skipped = (int(word) for word in next(line for line in lines if "id index entries" in line).split()
+                        if word.rstrip(":").isdigit())
+    assert 0 < skipped < entries
+    assert report.counters["valid"] > 0 and report.counters["moved"] == report.counters["replaced"] == 0
+    assert partition_rows(warehouse) == before

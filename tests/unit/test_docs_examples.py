@@ -63,10 +63,11 @@ def test_example_conf_defines_no_other_runner(alias):
         assert load_opts_from_mrjob_conf(other, str(EXAMPLES / name))[0][1] == {}
 
 
-def test_example_confs_ship_python_with_orjson():
+def test_example_confs_ship_python_with_orjson_and_rbloom():
     hadoop, emr = _conf_opts("hadoop"), _conf_opts("emr")
-    assert any("orjson" in command for command in hadoop["setup"])
-    assert any("orjson" in command for command in emr["bootstrap"])
+    for package in ("orjson", "rbloom"):
+        assert any(package in command for command in hadoop["setup"])
+        assert any(package in command for command in emr["bootstrap"])
     assert emr["bootstrap_python"] is False
     assert any(emr["python_bin"] in command for command in emr["bootstrap"])
 

@@ -10,6 +10,8 @@ import pytest
 
 from mapreduce import ownership, tsv
 from mapreduce.device_log import landing_hour_from_path
+from mapreduce.id_filter import MIN_CAPACITY, IdFilter
+from mapreduce.mr_sketch_event_ids import MRSketchEventIds
 from mapreduce.mr_validate_events import MRValidateEvents, path_key
 from mapreduce.records import QUARANTINE_COLUMNS
 from warehouse import layout
@@ -97,17 +99,19 @@ def write_index(root, lines):
     return [str(path) for path in sorted((root / "_state" / "ids").rglob("part-*"))]
 
 
-def run_job(*paths, ids_root=None, run_hours=None):
+def run_job(*paths, ids_root=None, run_hours=None, run_ids=None):
     """Run the job inline; (sorted output lines, non-zero counters but rows).
 
-    ``run_hours`` defaults to the landing hours of the raw inputs.
+    ``run_hours`` defaults to the landing hours of the raw inputs;
+    ``run_ids`` is an id filter file (``sketch``).
     """
     ids_key = ids_root and path_key(str(ids_root)).rstrip("/") + "/"
+    raw = [path for path in map(str, paths) if not (ids_key and path.startswith(ids_key))]
     if run_hours is None:
-        raw = [path for path in map(str, paths) if not (ids_key and path.startswith(ids_key))]
         run_hours = sorted({layout.partition("events", *landing_hour_from_path(path)).path for path in raw})
     args = ["--ids-root", str(ids_root)] if ids_root else []
     args += [arg for hour in run_hours for arg in ("--run-hour", hour)]
+    args += ["--run-ids", str(run_ids)] if run_ids else []
     job = MRValidateEvents(["-r", "inline", "--no-conf", *args, *map(str, paths)])
     with job.make_runner() as runner:
         runner.run()
@@ -117,6 +121,10 @@ def run_job(*paths, ids_root=None, run_hours=None):
                     for group, names in runner.counters()[0].items()}
     # What the driver reads besides the outcomes must agree with them.
     rows, owners = counters.pop("rows", {}), counters.get("ownership", {})
+    index = counters.pop("index", {})
+    assert index.get("skipped", 0) <= index.get("read", 0)
+    if not run_ids:
+        assert "skipped" not in index
     read, valid, duplicate = (counters.get("lines", {}).get(name, 0) for name in ("read", "valid", "duplicate"))
     rejected = sum(counters.get("rejected", {}).values())
     assert read == valid + duplicate + rejected
@@ -359,6 +367,69 @@ def test_raw_files_whose_path_looks_like_a_warehouse_path_are_raw(tmp_path, ids)
         _, counters = run_job(*raws, ids_root=root)
         assert counters["lines"] == {"read": 3, "valid": 3}
         assert counters["ownership"] == {"new": 3}
+
+
+# --- the run's id filter -------------------------------------------------------
+
+def sketch(tmp_path, *raw, capacity=MIN_CAPACITY):
+    """The run's id filter of ``raw``, as the driver makes it: the sketch job's one line, in a file."""
+    job = MRSketchEventIds(["-r", "inline", "--no-conf", "--capacity", str(capacity),
+                            "--partition", "_changes/run_ids/dt=2026-11-27", *map(str, raw)])
+    with job.make_runner() as runner:
+        runner.run()
+        output = list(job.parse_output(runner.cat_output()))
+    assert [partition for partition, _ in output] == ["_changes/run_ids/dt=2026-11-27"]
+    path = tmp_path / "run_ids" / "part-00000"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(output[0][1])
+    return path
+
+
+def test_the_sketch_holds_every_id_a_line_carries(tmp_path):
+    a = landed(tmp_path, "08", RAW_INPUT)
+    b = write(tmp_path, "landing/dt=2026-11-27/hour=09/b.jsonl.gz", event("gz-1") + b"[]\n" + event("gz-2"))
+    held = IdFilter.load(str(sketch(tmp_path, a, b)))
+    # valid lines, and rejected lines with an id (e-4, e-5): a superset is harmless
+    assert all(held.might_hold(event_id) for event_id in (b"e-1", b"e-2", b"e-4", b"e-5", b"gz-1", b"gz-2"))
+    assert not any(held.might_hold(b"other-%d" % n) for n in range(20))
+
+
+def test_the_sketch_of_lines_without_ids_is_an_empty_filter(tmp_path):
+    held = IdFilter.load(str(sketch(tmp_path, landed(tmp_path, "08", b"\n[]\nnot json\n"))))
+    assert not any(held.might_hold(b"e-%d" % n) for n in range(100))
+
+
+def _index_of_three_hours(tmp_path):
+    # 07 and 09 are other hours, 08 the run's own (it is re-run with a changed landing).
+    at_07 = "2026-11-27T07:15:00.000Z"
+    index = []
+    for hour, raw in (("07", event("early", ts=at_07) + event("quiet-7", ts=at_07)),
+                      ("08", event("kept") + event("vanishes")),
+                      ("09", event("late") + event("quiet-9") + event("moves"))):
+        index = write_index(tmp_path / "warehouse", run_job(landed(tmp_path, hour, raw))[0])
+    return index
+
+
+def test_the_filter_skips_only_entries_no_copy_can_meet(tmp_path, ids):
+    index = _index_of_three_hours(tmp_path)
+    h08 = landed(tmp_path, "08", event("kept") + event("early") + event("late", battery=1) + event("moves")
+                 + event("new"), "b.jsonl")
+    plain = run_job(*index, h08, ids_root=ids, run_hours=[EVENTS_08])
+    filtered = run_job(*index, h08, ids_root=ids, run_hours=[EVENTS_08], run_ids=sketch(tmp_path, h08))
+    assert filtered == plain
+    assert plain[1]["vanished"] == {EVENTS_08: 1}  # the run hour's own entries are never skipped
+
+
+def test_the_filter_counts_what_it_skips(tmp_path, ids):
+    index = _index_of_three_hours(tmp_path)
+    h08 = landed(tmp_path, "08", event("kept") + event("vanishes") + event("early"), "b.jsonl")
+    job = MRValidateEvents(["-r", "inline", "--no-conf", "--ids-root", str(ids), "--run-hour", EVENTS_08,
+                            "--run-ids", str(sketch(tmp_path, h08)), *index, str(h08)])
+    with job.make_runner() as runner:
+        runner.run()
+        counters = runner.counters()[0]
+    # 7 entries; quiet-7, quiet-9, late and moves are of other hours and not in the run
+    assert counters["index"] == {"read": 7, "skipped": 4}
 
 
 @pytest.mark.parametrize("spelling, key", [

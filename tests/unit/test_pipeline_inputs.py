@@ -169,3 +169,20 @@ def test_events_rows_follow_their_own_landing_hour(tmp_settings):
         rows = [tsv.decode_record(line, EVENT_COLUMNS)
                 for part in sorted(folder.glob("part-*")) for line in part.read_text().splitlines()]
         assert [row["event_id"] for row in rows] == ["e-%d" % hour]
+
+
+def test_a_run_with_other_hours_in_its_window_sketches_its_ids_first(tmp_settings):
+    landing = tmp_settings.landing_dir
+    _land(landing, 8, "a.jsonl", _purchase("e-1", 8) + _purchase("e-2", 8))
+    first: list[str] = []
+    _run(tmp_settings, first)
+    assert not any("sketch" in line for line in first)  # no other hour's index to filter
+    raw = _land(landing, 9, "a.jsonl", _purchase("e-1", 9) + _purchase("e-3", 9))
+    lines: list[str] = []
+    report = _run(tmp_settings, lines, hours=[9])
+    assert report.counters["duplicate"] == 1 and report.counters["valid"] == 1
+    assert any("sketch the run's event ids" in line for line in lines)
+    # hour 08 owns e-1 and e-2: only e-2's entry meets no copy of the run
+    assert "      read 2 id index entries: 1 skipped (their ids are not in the run)" in lines
+    # the raw file is read twice (sketch, validate), the filter once
+    assert report.bytes_read > 2 * raw.stat().st_size
