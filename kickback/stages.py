@@ -25,6 +25,7 @@ from mapreduce.id_filter import capacity_for
 from mapreduce.mr_drop_events import MRDropEvents
 from mapreduce.mr_roll_up_days import MRRollUpDays
 from mapreduce.mr_sketch_event_ids import MRSketchEventIds
+from mapreduce.mr_split_days import MRSplitDays
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 from mapreduce.mr_validate_events import MRValidateEvents
 from warehouse import layout
@@ -101,6 +102,8 @@ class Run:
     new_days: list[str] = field(default_factory=list)
     recompute_days: list[str] = field(default_factory=list)
     lost_days: list[str] = field(default_factory=list)
+    # The run's filter of the daily rows it may change (the sketch job's), as the jobs name it.
+    run_keys: str | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -253,9 +256,14 @@ def _validate(run: Run) -> None:
     publish = layout.landing_hours(layout.LANDING_HOUR_DATASETS + (layout.IDS,), day, [h.hour for h in hours])
     args = ["--ids-root", _where(run, layout.IDS)]
     args += [arg for partition in run_hours for arg in ("--run-hour", partition.path)]
-    run_keys = {(p.dt, p.hour) for p in run_hours}
-    if any((p.dt, p.hour) not in run_keys for p in index):
-        args += ["--run-ids", _sketch(run, day, raw)]
+    own = {(p.dt, p.hour) for p in run_hours}
+    others = any((p.dt, p.hour) not in own for p in index)
+    # Event days the run's events can reach: a week before the landing day, and the day after.
+    stored = run.partitions(layout.DAILY_STATE, day - window, day + dt.timedelta(days=1))
+    if others or stored:
+        run_ids, run.run_keys = _sketch(run, day, raw)
+        if others:
+            args += ["--run-ids", run_ids]
     counters = _run_stage(
         run, MRValidateEvents, args,
         _inputs(run, run.landing.storage, raw) + _inputs(run, run.warehouse, index_files), "validate",
@@ -289,23 +297,26 @@ def _validate(run: Run) -> None:
                 % (entries, counters.get(("index", "skipped"), 0)))
 
 
-def _sketch(run: Run, day: dt.date, raw: list[str]) -> str:
-    """Run the id filter job over the raw files; the filter file, as the validate job names it."""
+def _sketch(run: Run, day: dt.date, raw: list[str]) -> tuple[str, str]:
+    """Run the sketch job over the raw files; its two filter files (event ids, daily
+    rows), as the later jobs name them."""
     storage = run.landing.storage
     sizes = {path: storage.size(path) for path in raw}
     gzip_bytes = sum(size for path, size in sizes.items() if path.endswith(".gz"))
     capacity = capacity_for(sum(sizes.values()) - gzip_bytes, gzip_bytes)
-    partition = layout.partition(layout.RUN_IDS, day)
-    args = ["--capacity", str(capacity), "--partition", partition.path]
-    run.say("      sketch the run's event ids (a filter sized for %d) to skip other ids' index entries"
+    run.say("      sketch the run's event ids and the daily rows they change (filters sized for %d ids)"
             % capacity)
-    _run_stage(run, MRSketchEventIds, args, _inputs(run, storage, raw), "sketch", [],
-               changes=(layout.RUN_IDS,))
-    files = run.changes.get(partition, [])
-    if len(files) != 1:
-        raise PipelineError("sketch job wrote %d id filter files, not 1 (nothing published)" % len(files))
-    run.report.bytes_read += run.warehouse.size(files[0])
-    return _where(run, files[0])
+    datasets = (layout.RUN_IDS, layout.RUN_KEYS)
+    _run_stage(run, MRSketchEventIds, ["--capacity", str(capacity), "--day", day.isoformat()],
+               _inputs(run, storage, raw), "sketch", [], changes=datasets)
+    found = []
+    for dataset in datasets:
+        files = run.changes.get(layout.partition(dataset, day), [])
+        if len(files) != 1:
+            raise PipelineError("sketch job wrote %d %s files, not 1 (nothing published)" % (len(files), dataset))
+        run.report.bytes_read += run.warehouse.size(files[0])
+        found.append(_where(run, files[0]))
+    return found[0], found[1]
 
 
 def check_accounting(counters: dict[tuple[str, str], int]) -> dict[str, int]:
@@ -353,10 +364,14 @@ def _roll_up(run: Run) -> None:
     files: dict[str, None] = {}
     for partition in sorted(p for p in run.changes if p.dataset == layout.ADDED):
         files.update(dict.fromkeys(run.changes[partition]))
+    split = _split(run, [day for day in days if day not in recompute])
     for day in days:
         if day in recompute:
             continue
-        files.update(dict.fromkeys(run.files(layout.partition(layout.DAILY_STATE, day))))
+        if day in split:
+            files.update(dict.fromkeys(run.changes.get(layout.partition(layout.TOUCHED, day), [])))
+        else:
+            files.update(dict.fromkeys(run.files(layout.partition(layout.DAILY_STATE, day))))
         # Its member_events rows stay as they are: the day gains the added events' rows.
         run.added.add(layout.partition(layout.MEMBER_EVENTS, day))
     for day in sorted(recompute):
@@ -379,11 +394,51 @@ def _roll_up(run: Run) -> None:
     args = [arg for day in sorted(recompute) for arg in ("--recompute-day", day)]
     args += [arg for day in lost for arg in ("--recompute-delta", day)]
     counters = _run_stage(run, MRRollUpDays, args, _inputs(run, run.warehouse, list(files)), "roll_up", publish)
-    bad = sum(n for (group, name), n in counters.items() if group == "roll_up_days" and name.startswith("bad_"))
+    _check_readable(counters, "roll_up_days")
+    _count_rows(run, counters, layout.EVENT_DAY_DATASETS)
+    _carry(run, split)
+
+
+_SPLIT_DATASETS = (layout.DAILY_STATE,) + layout.ENTITY_DAILY_DATASETS
+
+
+def _split(run: Run, days: list[str]) -> list[str]:
+    """Carry over the rows of ``days`` that no event of the run changes
+    (``mr_split_days``); the days split, whose touched partials are then in
+    ``_changes/touched``."""
+    if run.run_keys is None:
+        return []
+    days = [day for day in days if run.files(layout.partition(layout.DAILY_STATE, day))]
+    if not days:
+        return []
+    carried = [layout.partition(dataset, day) for day in days for dataset in _SPLIT_DATASETS]
+    inputs = [path for partition in carried for path in run.files(partition)]
+    run.say("      split %d days: the rows no event of the run changes are carried over as they are" % len(days))
+    counters = _run_stage(run, MRSplitDays, ["--run-keys", run.run_keys], _inputs(run, run.warehouse, inputs),
+                          "split", carried, changes=(layout.TOUCHED,))
+    _check_readable(counters, "split_days")
+    _count_rows(run, counters, layout.ENTITY_DAILY_DATASETS)
+    return days
+
+
+def _carry(run: Run, days: list[str]) -> None:
+    """Put the split job's carried rows beside the roll-up's in its staged partitions."""
+    split, roll_up = run.staging.stage("split"), run.staging.stage("roll_up")
+    storage = run.warehouse
+    for partition in (layout.partition(dataset, day) for day in days for dataset in _SPLIT_DATASETS):
+        folder = "%s/%s" % (split, partition.path)
+        if not storage.isdir(folder):
+            continue
+        for entry in storage.ls(folder):
+            if not entry.is_dir and layout.is_data_file(entry.name):
+                storage.rename("%s/%s" % (folder, entry.name), "%s/%s/%s-carried" % (roll_up, partition.path, entry.name))
+
+
+def _check_readable(counters, group: str) -> None:
+    bad = sum(n for (g, name), n in counters.items() if g == group and name.startswith("bad_"))
     if bad:
         raise PipelineError("%d rows of the warehouse's events or state could not be read; "
                             "the warehouse may be damaged" % bad)
-    _count_rows(run, counters, layout.EVENT_DAY_DATASETS)
 
 
 def _summarize(run: Run) -> None:

@@ -70,7 +70,6 @@ _EVENT_TYPE_SET = frozenset(EVENT_TYPES)
 _MEMBER_TYPE_SET = frozenset(MEMBER_EVENT_TYPES)
 _REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
 _EMPTY: dict = {}
-_BLANK = object()
 
 
 class Rejection(NamedTuple):
@@ -127,49 +126,27 @@ def landing_source_name(path: str) -> str:
 
 def parse_line(line: bytes, landing_start_ms: int) -> Outcome:
     """Judge one raw line (without its '\\n'): None if blank, else an Event or a Rejection."""
-    obj = _json_of(line)
-    if obj is _BLANK:
-        return None
-    if type(obj) is Rejection:
-        return obj
-    if type(obj) is not dict:
-        return Rejection("malformed", "JSON value is not an object")
-    return _judge(obj, landing_start_ms)
-
-
-def event_id_of(line: bytes) -> str | None:
-    """The event_id ``parse_line`` would give the line's Event, without judging it.
-
-    For every line ``parse_line`` accepts, this is its event's ``event_id``;
-    for some lines it rejects, it is a string too (whatever their
-    ``event_id`` field holds) and for the rest None. Cheaper than a parse:
-    no field rules.
-    """
-    obj = _json_of(line)
-    if type(obj) is not dict:
-        return None
-    event_id = obj.get("event_id")
-    return event_id if type(event_id) is str else None
-
-
-def _json_of(line: bytes) -> Any:
-    """The line's JSON value, ``_BLANK``, or the Rejection of an oversize or malformed line."""
     if line[-1:] == b"\r":
         line = line[:-1]
     if len(line) > MAX_LINE_BYTES:
         if line.isspace():
-            return _BLANK
+            return None
         return Rejection(
             "oversize", "line is %d bytes, over the %d byte limit" % (len(line), MAX_LINE_BYTES)
         )
     if line[:3] == _BOM:
         line = line[3:]
     try:
-        return orjson.loads(line)
+        obj = orjson.loads(line)
     except orjson.JSONDecodeError:
         if not line or line.isspace():
-            return _BLANK
-        return _loads_exactly(line)
+            return None
+        obj = _loads_exactly(line)
+        if type(obj) is Rejection:
+            return obj
+    if type(obj) is not dict:
+        return Rejection("malformed", "JSON value is not an object")
+    return _judge(obj, landing_start_ms)
 
 
 def _reject_constant(name: str) -> Any:

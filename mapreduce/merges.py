@@ -204,6 +204,17 @@ def state_line(key: list, partial: Partial) -> str:
     return dumps_json(key) + "\t" + dumps_json(partial)
 
 
+def state_key(line: str) -> list:
+    """The key of a state line, its partial left unread; ValueError if it is not one."""
+    key, sep, _ = line.partition("\t")
+    try:
+        if not sep:
+            raise ValueError
+        return orjson.loads(key)
+    except (ValueError, orjson.JSONDecodeError):
+        raise ValueError("not a state line: %r" % line[:80]) from None
+
+
 def parse_state_line(line: str) -> tuple[list, Partial]:
     """``(key, partial)`` of a state line; ValueError if it is not one."""
     key, sep, partial = line.rstrip("\r\n").partition("\t")

@@ -15,7 +15,10 @@ Input, each file told by its partition (``warehouse.layout``):
 
 - ``_changes/added/dt=L/hour=H``: ``flag TAB events row``; flag ``n``
   feeds the rollups and day L's delta, flag ``m`` only the delta;
-- ``_state/daily/dt=E``: the partials of event day E's daily rollups;
+- ``_state/daily/dt=E``: the partials of event day E's daily rollups, or
+  ``_changes/touched/dt=E``: those of its rows the run may change, when
+  the split job (``mr_split_days``) carried the others over (the driver
+  then publishes the day's carried rows with this job's);
 - ``_state/deltas/dt=L``: what landing day L's delta holds;
 - ``events/dt=L/hour=H``: the rare full path. Rows of the days named by
   ``--recompute-day`` are rolled up from here (and their added rows and
@@ -24,7 +27,7 @@ Input, each file told by its partition (``warehouse.layout``):
   of the day is then an input).
 
 Output: the rows of ``device_daily``, ``member_daily`` and ``_state/daily``
-for every day given partials, the ``member_events`` rows of the events
+of every key given partials, the ``member_events`` rows of the events
 rolled up (every row of a recomputed day), and ``_state/deltas`` for every
 landing day given partials.
 
@@ -56,6 +59,8 @@ _DATASET_OF = {summaries.DEVICE: rollups.DEVICE_DAILY, summaries.MEMBER: rollups
 _KIND_OF = {dataset: kind for kind, dataset in _DATASET_OF.items()}
 _DELTA_KINDS = frozenset((summaries.DEVICE, summaries.MEMBER))
 _STATE_DATASETS = (rollups.DEVICE_DAILY, rollups.MEMBER_DAILY)
+# Stored daily partials: a day's whole state, or its touched part (mr_split_days).
+_DAILY_INPUTS = (layout.DAILY_STATE, layout.TOUCHED)
 
 
 class MRRollUpDays(JobIO):
@@ -119,7 +124,7 @@ class MRRollUpDays(JobIO):
             elif partition.dt in (self.recompute_deltas if dataset == layout.DELTAS else self.recompute_days) \
                     and dataset in (layout.DAILY_STATE, layout.DELTAS):
                 return  # stored partials of a day being recomputed: the events say it all
-            elif dataset == layout.DAILY_STATE:
+            elif dataset in _DAILY_INPUTS:
                 (name, entity), partial = parse_state_line(text)
                 kind = _KIND_OF.get(name)
                 if kind is None or name not in _STATE_DATASETS:

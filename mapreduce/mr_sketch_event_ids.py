@@ -1,68 +1,87 @@
-"""Sketch the event ids of a run's raw lines into one Bloom filter.
+"""Sketch what a run's raw lines can touch: their event ids and daily rollup rows.
 
-Input: the raw landing files of the run's hours. Output: one line in the
-partition ``--partition`` (``_changes/run_ids/dt=D``), the ``IdFilter``
-(``mapreduce.id_filter``) of every event id a line of the input carries,
-sized for ``--capacity`` ids. The validate job reads it to skip the index
-entries of ids the run cannot meet.
+Input: the raw landing files of the run's hours. Output, each as one line
+(an ``IdFilter``, ``mapreduce.id_filter``) in its partition of the run's
+landing day ``--day``:
 
-Each map task fills its own filter and emits it once; the one reduce key
-unites them. The ids are taken with ``device_log.event_id_of``: every id
-``parse_line`` would accept is in the filter, and a few of rejected lines
-too, which costs nothing but a shuffled index entry.
+- ``_changes/run_ids``: every event id of a line ``parse_line`` accepts,
+  in a filter sized for ``--capacity`` ids. The validate job reads it to
+  skip the index entries of ids the run cannot meet;
+- ``_changes/run_keys``: the ``rollups.daily_key`` of every daily rollup
+  row (device and member of an event day) those events change, in a
+  filter sized for twice as many. The split job reads it to carry the
+  untouched rows of the days the run rolls up over as they are.
+
+Both hold more than the run finally keeps (duplicates, copies another hour
+owns): a filter may answer "maybe" for anything, never "no" for what the
+run has. Each map task fills its own filters and emits them once; the
+reduce keys unite them.
 """
 
 from __future__ import annotations
 
-from mapreduce.device_log import event_id_of
+from mapreduce.device_log import Event, landing_hour_from_path, parse_line
 from mapreduce.id_filter import IdFilter
 from mapreduce.jobio import JobIO, OrjsonProtocol
+from mapreduce.rollups import daily_keys
+from mapreduce.utc import format_date, landing_hour_start_ms
+from warehouse import layout
 
-_KEY = "ids"
+_IDS, _KEYS = layout.RUN_IDS, layout.RUN_KEYS
 
 
 class MRSketchEventIds(JobIO):
-    """Raw landings -> a filter of their event ids."""
+    """Raw landings -> filters of their event ids and of the daily rows they touch."""
 
     INTERNAL_PROTOCOL = OrjsonProtocol
     JOBCONF = {**JobIO.JOBCONF, "mapreduce.job.reduces": "1"}
 
     def configure_args(self):
-        """Add --capacity and --partition."""
+        """Add --capacity and --day."""
         super().configure_args()
         self.add_passthru_arg("--capacity", dest="capacity", type=int, required=True,
                               help="Ids the filter is sized for (mapreduce.id_filter.capacity_for).")
-        self.add_passthru_arg("--partition", dest="partition", required=True,
-                              help="Partition folder the filter is written to.")
+        self.add_passthru_arg("--day", dest="day", required=True,
+                              help="The run's landing day YYYY-MM-DD: the filters' partition.")
 
     def mapper_init(self):
-        """Start this task's filter."""
-        self._filter = IdFilter(self.options.capacity)
-        self._ids = 0
+        """Start this task's filters."""
+        capacity = self.options.capacity
+        self._filters = {_IDS: IdFilter(capacity), _KEYS: IdFilter(2 * capacity)}
+        self._path = self._start_ms = None
+        self._events = 0
 
     def mapper(self, _, line):
-        """Add the line's event id, if it has one."""
-        event_id = event_id_of(self.split_input(line)[1])
-        if event_id is not None:
-            self._filter.add(event_id)
-            self._ids += 1
+        """Add an accepted line's event id and the daily rows it changes."""
+        path, line = self.split_input(line)
+        if path != self._path:
+            self._path, self._start_ms = path, landing_hour_start_ms(*landing_hour_from_path(path))
+        event = parse_line(line, self._start_ms)
+        if type(event) is not Event:
+            return
+        self._events += 1
+        self._filters[_IDS].add(event.event_id)
+        add_key = self._filters[_KEYS].add
+        for key in daily_keys(format_date(event.event_ms), event.device_id, event.member_id):
+            add_key(key)
 
     def mapper_final(self):
-        """Emit this task's filter."""
-        self.increment_counter("sketch", "ids", self._ids)
-        yield _KEY, self._filter.dumps()
+        """Emit this task's filters."""
+        self.increment_counter("sketch", "events", self._events)
+        for dataset, task_filter in self._filters.items():
+            yield dataset, task_filter.dumps()
 
     def reducer_init(self):
         """Start the output."""
         self.open_output()
 
-    def reducer(self, _, values):
-        """Unite the tasks' filters and write the run's."""
+    def reducer(self, dataset, values):
+        """Unite the tasks' filters of one kind and write the run's."""
         united = None
         for text in values:
             task_filter = IdFilter.loads(text)
             united = task_filter if united is None else united.union(task_filter)
-        yield from self.emit(self.options.partition, united.dumps())
+        yield from self.emit(layout.partition(dataset, self.options.day).path, united.dumps())
 
     def reducer_final(self):
         """Close the output."""

@@ -117,8 +117,24 @@ def parse_event(line: str) -> dict[str, str | None]:
     return event
 
 
+def daily_keys(day: str, device_id: str, member_id: str | None) -> list[str]:
+    """The ``daily_key`` of each daily rollup row (device, member) an event changes."""
+    keys = [daily_key(day, DEVICE_DAILY, device_id)]
+    if member_id:
+        keys.append(daily_key(day, MEMBER_DAILY, member_id))
+    return keys
+
+
+def daily_key(day: str, dataset: str, entity: str) -> str:
+    """One daily rollup row (``device_daily`` or ``member_daily``) of one day, as one string."""
+    return "%s\t%s\t%s" % (day, dataset, entity)
+
+
 def event_partials(event: dict[str, str | None]) -> list[tuple[list[str], Partial]]:
-    """The (key, partial) pairs one event contributes; key = [dataset, day, entity]."""
+    """The (key, partial) pairs one event contributes; key = [dataset, day, entity].
+
+    Its device and member rows are the ones ``daily_keys`` names.
+    """
     day = event["event_dt"]
     out = [([DEVICE_DAILY, day, event["device_id"]], device_partial(event))]
     if event["member_id"]:

@@ -34,11 +34,14 @@ and published the same way, and read only by the pipeline itself:
 - ``_state/snapshot`` (snapshot): the mergeable partials of a snapshot's
   summaries.
 
-Three more names exist only inside a run's staging folder, never published:
-``_changes/added`` (events a run adds to the rollups and deltas),
+More names exist only inside a run's staging folder, never published:
+``_changes/added`` (events a run adds to the rollups and deltas) and
 ``_changes/dropped`` (event ids a run takes away from a later hour), both
-by landing hour, and ``_changes/run_ids`` (``dt=`` the landing day: the
-filter of the event ids the run's raw lines carry).
+by landing hour; ``_changes/run_ids`` and ``_changes/run_keys`` (``dt=``
+the landing day: filters of the event ids the run's raw lines carry and
+of the daily rollup rows they change); ``_changes/touched`` (``dt=`` an
+event day: the stored partials of the rows the run may change, split
+from the day's untouched ones).
 
 Pure standard library: the jobs import it on task nodes.
 """
@@ -53,7 +56,9 @@ from dataclasses import dataclass
 EVENTS = "events"
 LANDING_HOUR_DATASETS = (EVENTS, "quarantine")
 MEMBER_EVENTS = "member_events"
-EVENT_DAY_DATASETS = ("device_daily", "member_daily", MEMBER_EVENTS)
+# One row per entity and event day.
+ENTITY_DAILY_DATASETS = ("device_daily", "member_daily")
+EVENT_DAY_DATASETS = ENTITY_DAILY_DATASETS + (MEMBER_EVENTS,)
 SNAPSHOT_DATASETS = ("device_summary", "member_summary")
 DATASETS = LANDING_HOUR_DATASETS + EVENT_DAY_DATASETS + SNAPSHOT_DATASETS
 
@@ -65,8 +70,10 @@ SNAPSHOT_STATE = STATE + "/snapshot"
 ADDED = "_changes/added"
 DROPPED = "_changes/dropped"
 RUN_IDS = "_changes/run_ids"
+RUN_KEYS = "_changes/run_keys"
+TOUCHED = "_changes/touched"
 STATE_DATASETS = (IDS, DELTAS, DAILY_STATE, SNAPSHOT_STATE)
-CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS)
+CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS, RUN_KEYS, TOUCHED)
 # Every name a Partition may have, and those partitioned by landing hour.
 _NAMES = DATASETS + STATE_DATASETS + CHANGE_DATASETS
 _HOURLY = LANDING_HOUR_DATASETS + (IDS, ADDED, DROPPED)

@@ -14,7 +14,6 @@ from mapreduce.contract import MAX_LINE_BYTES, REJECT_REASONS
 from mapreduce.device_log import (
     Event,
     Rejection,
-    event_id_of,
     event_row,
     landing_hour_from_path,
     landing_source_name,
@@ -716,46 +715,6 @@ def _event_like(draw):
 def test_arbitrary_json_gives_one_outcome(value, prefix, suffix):
     line = prefix + json.dumps(value, allow_nan=True).encode("utf-8", "surrogatepass") + suffix
     _assert_one_outcome(parse_line(line, LANDING))
-
-
-# --- event_id_of: the id of an accepted line, without judging it -------------
-
-
-def _id_agrees(line: bytes) -> None:
-    outcome = parse_line(line, LANDING)
-    if isinstance(outcome, Event):
-        assert event_id_of(line) == outcome.event_id
-    elif outcome is None:
-        assert event_id_of(line) is None
-
-
-@settings(max_examples=500)
-@given(st.one_of(_json_values, _event_like()), st.sampled_from([b"", b"\xef\xbb\xbf"]), st.sampled_from([b"", b"\r"]))
-def test_event_id_of_an_accepted_line_is_its_events(value, prefix, suffix):
-    _id_agrees(prefix + json.dumps(value, allow_nan=True).encode("utf-8", "surrogatepass") + suffix)
-
-
-@settings(max_examples=300)
-@given(st.binary(max_size=300))
-def test_event_id_of_arbitrary_bytes_agrees_with_parse_line(line):
-    _id_agrees(line)
-
-
-@pytest.mark.parametrize("line", [
-    line_of(make(event_id="e-77")),
-    b"\xef\xbb\xbf" + line_of(make(event_id="e-77")) + b"\r",
-    # orjson refuses a lone surrogate; the stdlib fallback still finds the id.
-    line_of(make(event_id="e-77", attrs={"os": "\ud800"})),
-    _padded(MAX_LINE_BYTES - 1).replace(b'"e-1"', b'"e-77"'),
-])
-def test_event_id_of_accepted_lines(line):
-    assert isinstance(parse_line(line, LANDING), Event)
-    assert event_id_of(line) == "e-77"
-
-
-@pytest.mark.parametrize("line", [b"", b"   ", b"[1, 2]", b"not json", b'{"event_id": 7}', _padded(MAX_LINE_BYTES + 1)])
-def test_event_id_of_lines_without_one_is_none(line):
-    assert event_id_of(line) is None
 
 
 @pytest.mark.parametrize(

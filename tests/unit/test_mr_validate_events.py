@@ -371,30 +371,40 @@ def test_raw_files_whose_path_looks_like_a_warehouse_path_are_raw(tmp_path, ids)
 
 # --- the run's id filter -------------------------------------------------------
 
-def sketch(tmp_path, *raw, capacity=MIN_CAPACITY):
-    """The run's id filter of ``raw``, as the driver makes it: the sketch job's one line, in a file."""
-    job = MRSketchEventIds(["-r", "inline", "--no-conf", "--capacity", str(capacity),
-                            "--partition", "_changes/run_ids/dt=2026-11-27", *map(str, raw)])
+def sketch(tmp_path, *raw, capacity=MIN_CAPACITY, dataset="_changes/run_ids"):
+    """A filter file of the sketch job's output (the run's ids by default), as the driver passes it."""
+    job = MRSketchEventIds(["-r", "inline", "--no-conf", "--capacity", str(capacity), "--day", DAY,
+                            *map(str, raw)])
     with job.make_runner() as runner:
         runner.run()
-        output = list(job.parse_output(runner.cat_output()))
-    assert [partition for partition, _ in output] == ["_changes/run_ids/dt=2026-11-27"]
-    path = tmp_path / "run_ids" / "part-00000"
+        output = dict(job.parse_output(runner.cat_output()))
+    assert sorted(output) == ["_changes/run_ids/dt=2026-11-27", "_changes/run_keys/dt=2026-11-27"]
+    path = tmp_path / dataset.replace("/", "_") / "part-00000"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(output[0][1])
+    path.write_text(output[dataset + "/dt=" + DAY])
     return path
 
 
-def test_the_sketch_holds_every_id_a_line_carries(tmp_path):
+def test_the_sketch_holds_every_accepted_event_id(tmp_path):
     a = landed(tmp_path, "08", RAW_INPUT)
     b = write(tmp_path, "landing/dt=2026-11-27/hour=09/b.jsonl.gz", event("gz-1") + b"[]\n" + event("gz-2"))
     held = IdFilter.load(str(sketch(tmp_path, a, b)))
-    # valid lines, and rejected lines with an id (e-4, e-5): a superset is harmless
-    assert all(held.might_hold(event_id) for event_id in (b"e-1", b"e-2", b"e-4", b"e-5", b"gz-1", b"gz-2"))
+    assert all(held.might_hold(event_id) for event_id in (b"e-1", b"e-2", b"gz-1", b"gz-2"))
     assert not any(held.might_hold(b"other-%d" % n) for n in range(20))
 
 
-def test_the_sketch_of_lines_without_ids_is_an_empty_filter(tmp_path):
+def test_the_sketch_holds_the_daily_rows_the_events_change(tmp_path):
+    held = IdFilter.load(str(sketch(tmp_path, landed(tmp_path, "08", RAW_INPUT), dataset="_changes/run_keys")))
+    # e-1: a purchase of m-1 on dev:1 that day; e-2: a heartbeat of pos-7, the day before
+    for key in ("2026-11-27\tdevice_daily\tdev:1", "2026-11-27\tmember_daily\tm-1",
+                "2026-11-26\tdevice_daily\tpos-7"):
+        assert held.might_hold(key.encode())
+    for key in ("2026-11-27\tdevice_daily\tpos-7", "2026-11-26\tmember_daily\tm-1",
+                "2026-11-27\tdevice_daily\ttablet-4"):
+        assert not held.might_hold(key.encode())
+
+
+def test_the_sketch_of_lines_without_events_is_empty(tmp_path):
     held = IdFilter.load(str(sketch(tmp_path, landed(tmp_path, "08", b"\n[]\nnot json\n"))))
     assert not any(held.might_hold(b"e-%d" % n) for n in range(100))
 

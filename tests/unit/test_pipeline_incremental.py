@@ -11,6 +11,7 @@ the incremental state, must equal those of one in-order run per day, and
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -58,8 +59,8 @@ def _land(root: Path) -> None:
         + _event("x-1", "2026-11-26T23:20:00Z", 5))
 
 
-def _run(settings_, day, hours=None):
-    return run_pipeline(settings_, day, hours=hours, runner="inline", say=lambda _: None)
+def _run(settings_, day, hours=None, say=lambda _: None):
+    return run_pipeline(settings_, day, hours=hours, runner="inline", say=say)
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +78,24 @@ def reference(landing, tmp_path_factory):
     base = tmp_path_factory.mktemp("reference")
     settings_ = Settings.load(env={}, var_dir=base / "var", landing_dir=landing, warehouse_dir=base / "wh")
     for day in DAYS:
-        _run(settings_, day)
+        _run(settings_, day, say=SAID.append)
     return published(base / "wh", state=True)
+
+
+# What the reference's runs said.
+SAID: list[str] = []
 
 
 def _settings(landing, base):
     from kickback.config import Settings
 
     return Settings.load(env={}, var_dir=base / "var", landing_dir=landing, warehouse_dir=base / "wh")
+
+
+def test_the_reference_filters_the_index_and_carries_untouched_rows_on_day_two(reference):
+    # So the incremental paths the other tests compare are the filtered and split ones.
+    assert sum("sketch the run's event ids" in line for line in SAID) == 1
+    assert any(re.match(r"split [1-9]\d* days: ", line.strip()) for line in SAID), SAID
 
 
 def test_the_reference_holds_each_event_once_and_the_cross_day_copy_in_day_one(reference):

@@ -111,6 +111,25 @@ def test_event_partials_keys():
     ]
 
 
+@pytest.mark.parametrize("fields", [
+    {"event_type": "purchase", "member_id": "m1", "merchant_id": "x", "amount_cents": "5", "points": "1"},
+    {"event_type": "heartbeat", "battery_pct": "50"},
+    {"event_type": "app_open", "member_id": "m1"},
+    {"event_type": "checkin", "member_id": "m1", "store_id": "s1"},
+])
+def test_daily_keys_name_the_daily_rows_an_event_changes(fields):
+    event = make_event(**fields)
+    changed = [rollups.daily_key(day, dataset, entity) for (dataset, day, entity), _ in rollups.event_partials(event)
+               if dataset != "member_events"]
+    assert rollups.daily_keys(event["event_dt"], event["device_id"], event["member_id"]) == changed
+
+
+def test_daily_keys_of_different_rows_differ():
+    keys = {rollups.daily_key(day, dataset, entity) for day in ("2026-11-26", "2026-11-27")
+            for dataset in ("device_daily", "member_daily") for entity in ("a", "b")}
+    assert len(keys) == 8
+
+
 @pytest.mark.parametrize(
     "fields",
     [
