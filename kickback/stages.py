@@ -4,8 +4,9 @@
 manifest); this module holds the run itself (``Run``: where it reads and
 writes, what it has staged), its outcome (``PipelineReport``,
 ``PipelineError``) and its four stages in order (``STAGES``): validate,
-drop, roll up and summarize, each one mrjob job whose inputs it picks and
-whose counters and outputs it checks. See ``kickback.pipeline`` and
+drop, roll up and summarize, each an mrjob job whose inputs it picks and
+whose counters and outputs it checks (validate may run the sketch job
+first, roll up the split job). See ``kickback.pipeline`` and
 docs/design.md for what each stage does and why.
 """
 
