@@ -19,8 +19,10 @@ INSTALL_REQUIRES = [
     # The API's gunicorn workers (gunicorn's gevent worker needs >= 24.10.1).
     "gevent>=24.10.1,<27",
     "orjson>=3.9,<4",
-    # The run's id filter (mapreduce/id_filter.py): a Bloom filter in Rust.
+    # The run's filters (mapreduce/id_filter.py): a Bloom filter in Rust,
+    # and a fast fixed hash for it.
     "rbloom>=1.5,<2",
+    "xxhash>=3.4,<5",
     # One filesystem layer for every root (warehouse/storage.py): local,
     # HDFS over WebHDFS (fsspec's own), S3 (s3fs), GCS (gcsfs).
     "fsspec>=2024.6,<2027",

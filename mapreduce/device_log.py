@@ -70,6 +70,7 @@ _EVENT_TYPE_SET = frozenset(EVENT_TYPES)
 _MEMBER_TYPE_SET = frozenset(MEMBER_EVENT_TYPES)
 _REQUIRED_FIELDS = ("event_id", "device_id", "device_type", "event_type", "ts")
 _EMPTY: dict = {}
+_BLANK = object()
 
 
 class Rejection(NamedTuple):
@@ -126,27 +127,58 @@ def landing_source_name(path: str) -> str:
 
 def parse_line(line: bytes, landing_start_ms: int) -> Outcome:
     """Judge one raw line (without its '\\n'): None if blank, else an Event or a Rejection."""
+    obj = _json_of(line)
+    if obj is _BLANK:
+        return None
+    if type(obj) is Rejection:
+        return obj
+    if type(obj) is not dict:
+        return Rejection("malformed", "JSON value is not an object")
+    return _judge(obj, landing_start_ms)
+
+
+def event_keys_of(line: bytes, landing_start_ms: int) -> tuple[str, str, str | None, int] | None:
+    """``(event_id, device_id, member_id, event_ms)`` of the Event ``parse_line``
+    would return, without the checks that cannot change them.
+
+    For every line ``parse_line`` accepts, these are its Event's; for some
+    lines it rejects (an unknown event type, bad attrs), they are what the
+    line holds; for the rest, None. About a third of a parse's cost: no
+    attrs, no id patterns.
+    """
+    obj = _json_of(line)
+    if type(obj) is not dict:
+        return None
+    get = obj.get
+    event_id, device_id, member_id, ts = get("event_id"), get("device_id"), get("member_id"), get("ts")
+    ts_type = type(ts)
+    if type(event_id) is not str or type(device_id) is not str or (ts_type is not str and ts_type is not int
+                                                                       and ts_type is not float):
+        return None
+    event_ms = _event_ms(ts, ts_type)
+    if event_ms is None or not _in_window(event_ms, landing_start_ms):
+        return None
+    return event_id, device_id, member_id if type(member_id) is str else None, event_ms
+
+
+def _json_of(line: bytes) -> Any:
+    """The line's JSON value, ``_BLANK``, or the Rejection of an oversize or malformed line."""
     if line[-1:] == b"\r":
         line = line[:-1]
     if len(line) > MAX_LINE_BYTES:
         if line.isspace():
-            return None
+            return _BLANK
         return Rejection(
             "oversize", "line is %d bytes, over the %d byte limit" % (len(line), MAX_LINE_BYTES)
         )
     if line[:3] == _BOM:
         line = line[3:]
     try:
-        obj = orjson.loads(line)
+        return orjson.loads(line)
     except orjson.JSONDecodeError:
         if not line or line.isspace():
-            return None
-        obj = _loads_exactly(line)
-        if type(obj) is Rejection:
-            return obj
-    if type(obj) is not dict:
-        return Rejection("malformed", "JSON value is not an object")
-    return _judge(obj, landing_start_ms)
+            return _BLANK
+        return _loads_exactly(line)
 
 
 def _reject_constant(name: str) -> Any:
@@ -226,10 +258,14 @@ def _judge(obj: dict, landing_start_ms: int) -> Event | Rejection:
     event_ms = _event_ms(ts, ts_type)
     if event_ms is None:
         return Rejection("bad_timestamp", "ts is neither ISO 8601 with an offset nor epoch ms")
-    if not landing_start_ms - WINDOW_BEFORE_MS <= event_ms < landing_start_ms + WINDOW_AFTER_MS:
+    if not _in_window(event_ms, landing_start_ms):
         detail = "ts %s is outside the landing window" % _ts_text(event_ms)
         return Rejection("bad_timestamp", detail)
     return Event(event_id, device_id, device_type, event_type, member_id, event_ms, normalized)
+
+
+def _in_window(event_ms: int, landing_start_ms: int) -> bool:
+    return landing_start_ms - WINDOW_BEFORE_MS <= event_ms < landing_start_ms + WINDOW_AFTER_MS
 
 
 def _ts_text(event_ms: int) -> str:

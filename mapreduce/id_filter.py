@@ -10,16 +10,16 @@ positive only costs a shuffled entry.
 
 Every filter of one run has the same size (its capacity comes from the
 driver, ``capacity_for``), so the filters of the map tasks are unioned
-into one. The hash is fixed (BLAKE2b), not Python's per-process ``hash``:
-a filter built in one task is read in another.
+into one. The hash is fixed (XXH3, 128 bits), not Python's per-process
+``hash``: a filter built in one task is read in another.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 
 import rbloom
+import xxhash
 
 # Share of ids outside the run that the filter still lets through.
 FALSE_POSITIVE_RATE = 0.01
@@ -29,11 +29,13 @@ FALSE_POSITIVE_RATE = 0.01
 PLAIN_BYTES_PER_ID = 100
 GZIP_BYTES_PER_ID = 20
 MIN_CAPACITY = 1024
-_FORMAT = "idfilter1"
+_FORMAT = "idfilter2"
+_HALF = 1 << 127
 
 
 def _hash(item: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(item, digest_size=16).digest(), "big", signed=True)
+    # rbloom wants a signed 128-bit integer.
+    return xxhash.xxh3_128_intdigest(item) - _HALF
 
 
 def capacity_for(plain_bytes: int, gzip_bytes: int) -> int:

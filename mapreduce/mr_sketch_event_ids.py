@@ -4,8 +4,9 @@ Input: the raw landing files of the run's hours. Output, each as one line
 (an ``IdFilter``, ``mapreduce.id_filter``) in its partition of the run's
 landing day ``--day``:
 
-- ``_changes/run_ids``: every event id of a line ``parse_line`` accepts,
-  in a filter sized for ``--capacity`` ids. The validate job reads it to
+- ``_changes/run_ids``: every event id of a line ``parse_line`` accepts
+  (``device_log.event_keys_of``: those and a few of rejected lines), in a
+  filter sized for ``--capacity`` ids. The validate job reads it to
   skip the index entries of ids the run cannot meet;
 - ``_changes/run_keys``: the ``rollups.daily_key`` of every daily rollup
   row (device and member of an event day) those events change, in a
@@ -20,7 +21,7 @@ reduce keys unite them.
 
 from __future__ import annotations
 
-from mapreduce.device_log import Event, landing_hour_from_path, parse_line
+from mapreduce.device_log import event_keys_of, landing_hour_from_path
 from mapreduce.id_filter import IdFilter
 from mapreduce.jobio import JobIO, OrjsonProtocol
 from mapreduce.rollups import daily_keys
@@ -52,17 +53,18 @@ class MRSketchEventIds(JobIO):
         self._events = 0
 
     def mapper(self, _, line):
-        """Add an accepted line's event id and the daily rows it changes."""
+        """Add a line's event id and the daily rows it changes (every accepted line's, ``event_keys_of``)."""
         path, line = self.split_input(line)
         if path != self._path:
             self._path, self._start_ms = path, landing_hour_start_ms(*landing_hour_from_path(path))
-        event = parse_line(line, self._start_ms)
-        if type(event) is not Event:
+        keys = event_keys_of(line, self._start_ms)
+        if keys is None:
             return
+        event_id, device_id, member_id, event_ms = keys
         self._events += 1
-        self._filters[_IDS].add(event.event_id)
+        self._filters[_IDS].add(event_id)
         add_key = self._filters[_KEYS].add
-        for key in daily_keys(format_date(event.event_ms), event.device_id, event.member_id):
+        for key in daily_keys(format_date(event_ms), device_id, member_id):
             add_key(key)
 
     def mapper_final(self):

@@ -14,6 +14,7 @@ from mapreduce.contract import MAX_LINE_BYTES, REJECT_REASONS
 from mapreduce.device_log import (
     Event,
     Rejection,
+    event_keys_of,
     event_row,
     landing_hour_from_path,
     landing_source_name,
@@ -715,6 +716,53 @@ def _event_like(draw):
 def test_arbitrary_json_gives_one_outcome(value, prefix, suffix):
     line = prefix + json.dumps(value, allow_nan=True).encode("utf-8", "surrogatepass") + suffix
     _assert_one_outcome(parse_line(line, LANDING))
+
+
+# --- event_keys_of: what a sketch needs of an accepted line ------------------
+
+
+def _keys_agree(line: bytes) -> None:
+    outcome = parse_line(line, LANDING)
+    if isinstance(outcome, Event):
+        assert event_keys_of(line, LANDING) == (outcome.event_id, outcome.device_id, outcome.member_id,
+                                                outcome.event_ms)
+    elif outcome is None:
+        assert event_keys_of(line, LANDING) is None
+
+
+@settings(max_examples=500)
+@given(st.one_of(_json_values, _event_like()), st.sampled_from([b"", b"\xef\xbb\xbf"]), st.sampled_from([b"", b"\r"]))
+def test_event_keys_of_an_accepted_line_are_its_events(value, prefix, suffix):
+    _keys_agree(prefix + json.dumps(value, allow_nan=True).encode("utf-8", "surrogatepass") + suffix)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300))
+def test_event_keys_of_arbitrary_bytes_agree_with_parse_line(line):
+    _keys_agree(line)
+
+
+@pytest.mark.parametrize("line", [
+    line_of(make()),
+    line_of(make("heartbeat", member_id=None)),
+    b"\xef\xbb\xbf" + line_of(make(ts=TS_MS)) + b"\r",
+    line_of(make(attrs={"os": "\ud800"})),  # orjson refuses it; the stdlib fallback reads it
+    _padded(MAX_LINE_BYTES),
+])
+def test_event_keys_of_accepted_lines(line):
+    event = parse_line(line, LANDING)
+    assert isinstance(event, Event)
+    assert event_keys_of(line, LANDING) == (event.event_id, event.device_id, event.member_id, event.event_ms)
+
+
+@pytest.mark.parametrize("line", [
+    b"", b"   ", b"[1, 2]", b"not json", _padded(MAX_LINE_BYTES + 1),
+    line_of(make(event_id=7)), line_of(make(device_id=None)), line_of(make(ts=None)), line_of(make(ts=[1])),
+    line_of(make(ts="2026-11-27T08:15:00")),  # no offset
+    line_of(make(ts=LOWER - 1)), line_of(make(ts=UPPER)),  # outside the landing window
+])
+def test_event_keys_of_lines_without_an_event_time_or_ids_is_none(line):
+    assert event_keys_of(line, LANDING) is None
 
 
 @pytest.mark.parametrize(

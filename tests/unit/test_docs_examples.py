@@ -63,9 +63,9 @@ def test_example_conf_defines_no_other_runner(alias):
         assert load_opts_from_mrjob_conf(other, str(EXAMPLES / name))[0][1] == {}
 
 
-def test_example_confs_ship_python_with_orjson_and_rbloom():
+def test_example_confs_ship_python_with_the_compiled_packages():
     hadoop, emr = _conf_opts("hadoop"), _conf_opts("emr")
-    for package in ("orjson", "rbloom"):
+    for package in ("orjson", "rbloom", "xxhash"):
         assert any(package in command for command in hadoop["setup"])
         assert any(package in command for command in emr["bootstrap"])
     assert emr["bootstrap_python"] is False
