@@ -186,3 +186,31 @@ def test_a_run_with_other_hours_in_its_window_sketches_its_ids_first(tmp_setting
     assert "      read 2 id index entries: 1 skipped (their ids are not in the run)" in lines
     # the raw file is read twice (sketch, validate), the filter once
     assert report.bytes_read > 2 * raw.stat().st_size
+
+
+def _rows_of(folder: Path) -> list[str]:
+    return sorted(line for part in folder.glob("part-*") for line in part.read_text().splitlines())
+
+
+def test_a_day_split_with_no_touched_member_keeps_every_member_row(tmp_settings):
+    from mapreduce import tsv
+    from mapreduce.records import DEVICE_DAILY_COLUMNS
+
+    landing, warehouse = tmp_settings.landing_dir, Path(tmp_settings.warehouse_dir)
+    _land(landing, 8, "a.jsonl", _purchase("e-1", 8) + _purchase("e-2", 8).replace(b'"p-1"', b'"p-2"')
+          .replace(b'"m-1"', b'"m-2"'))
+    _run(tmp_settings)
+    members = warehouse / "member_daily" / "dt=2026-11-27"
+    before = _rows_of(members)
+    # Hour 09 brings one heartbeat of p-2 from 08:30: it touches p-2's row of
+    # the day, and no member row, so the whole member_daily partition is carried.
+    _land(landing, 9, "a.jsonl", b'{"event_id":"e-3","device_id":"p-2","device_type":"phone",'
+          b'"event_type":"heartbeat","ts":"2026-11-27T08:30:00Z","attrs":{"battery_pct":50}}\n')
+    lines: list[str] = []
+    _run(tmp_settings, lines, hours=[9])
+    assert any(line.strip().startswith("split 1 days") for line in lines), lines
+    assert _rows_of(members) == before and len(before) == 2
+    assert not [part for part in members.glob("part-*") if not part.name.endswith("-carried")]
+    devices = {row["device_id"]: row for row in (tsv.decode_record(line, DEVICE_DAILY_COLUMNS)
+                                                 for line in _rows_of(warehouse / "device_daily" / "dt=2026-11-27"))}
+    assert {device: row["event_count"] for device, row in devices.items()} == {"p-1": "1", "p-2": "2"}
