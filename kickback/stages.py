@@ -275,6 +275,7 @@ def _validate(run: Run) -> None:
             "%s no longer carry %d events they owned: files were removed or changed after they were "
             "processed (landings are append-only); run `kickback pipeline rebuild` over the days"
             % (", ".join(vanished), sum(counters["vanished", name] for name in vanished)))
+    _check_readable(counters, "index")
     report = run.report
     report.counters = check_accounting(counters)
     rows = _rows(counters)
@@ -348,6 +349,7 @@ def _drop(run: Run) -> None:
     inputs += [path for partition in dropped for path in run.changes[partition]]
     run.say("[2/4] drop: %d later hours lose events to this run's hours" % len(dropped))
     counters = _run_stage(run, MRDropEvents, [], _inputs(run, run.warehouse, inputs), "drop", targets)
+    _check_readable(counters, "drop_events")
     run.report.dropped_from = [p.path for p in targets if p.dataset == layout.EVENTS]
     run.report.counters["dropped"] = counters.get(("drop_events", "dropped"), 0)
 

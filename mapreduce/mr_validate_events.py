@@ -12,7 +12,8 @@ since such an entry meets no copy and the reducer would ignore it.
 
 Output, as ``(partition folder, row)`` pairs (``mapreduce.jobio``), for each
 landing hour of the run: ``events`` (its owned events, ``records``
-columns), ``quarantine``, ``_state/ids`` (``event_id, event_dt, digest``)
+columns), ``quarantine``, ``_state/ids`` (entries ``event_id, event_dt,
+digest``, many to a line: ``mapreduce.id_index``)
 and ``_changes/added`` (``flag TAB events row`` for what the rollups and
 the landing day's summary delta gain: flag ``n`` new content, ``m`` moved
 here unchanged from another landing day);
@@ -33,8 +34,9 @@ gain new content), ``recompute_days/<day>`` (days whose rollups lose
 content: recomputed from the events), ``lost_days/<landing day>`` (landing
 days whose summary delta loses an event: recomputed from their events), ``vanished/<events
 path>`` (ids an hour of the run owned and no longer carries),
-``ownership/<outcome>``, ``index/read`` (entries) and ``index/skipped``
-(entries the id filter ruled out).
+``ownership/<outcome>``, ``index/read`` (entries), ``index/skipped``
+(entries the id filter ruled out) and ``index/bad_line`` (index lines
+that are not entries: the driver stops).
 
 There is no combiner: copies of one event_id rarely meet in one map task,
 and index entries (one per key) cannot be combined.
@@ -50,7 +52,7 @@ import zlib
 from collections import Counter
 
 
-from mapreduce import ownership, tsv
+from mapreduce import id_index, ownership, tsv
 from mapreduce.device_log import (
     Rejection,
     event_row,
@@ -132,14 +134,7 @@ class MRValidateEvents(JobIO):
         if source is None or source.path != path:
             source = self._file = _InputFile(path, self._ids_root, self._run_hours, self._id_filter)
         if source.is_index:
-            self._entries += 1
-            id_filter = source.id_filter
-            if id_filter is not None and not id_filter.might_hold(line.partition(b"\t")[0]):
-                self._skipped += 1  # no copy in the run: the reducer would ignore it
-                return
-            cells = line.rstrip(b"\r\n").decode("utf-8", "replace").split("\t")
-            if len(cells) == 3 and cells[0]:
-                yield cells[0], [source.events_path, cells[1], cells[2]]
+            yield from self._index_entries(source, line)
             return
         outcome = parse_line(line, source.landing_start_ms)
         if outcome is None:
@@ -156,6 +151,23 @@ class MRValidateEvents(JobIO):
         row = event_row(outcome, source.landing_start_ms, source.name)
         yield outcome.event_id, [source.events_path, tsv.encode_row(row)]
 
+    def _index_entries(self, source: _InputFile, line: bytes):
+        """The entries of one id index line that may meet a copy in the run, keyed by event_id."""
+        try:
+            cells = id_index.cells_of(line)
+        except ValueError:
+            self._counts["index", "bad_line"] += 1
+            return
+        events_path, id_filter = source.events_path, source.id_filter
+        self._entries += len(cells) // id_index.CELLS
+        for at in range(0, len(cells), id_index.CELLS):
+            event_id = cells[at]
+            if id_filter is not None and not id_filter.might_hold(event_id):
+                self._skipped += 1  # no copy in the run: the reducer would ignore it
+                continue
+            yield (event_id.decode("utf-8", "replace"),
+                   [events_path, cells[at + 1].decode("utf-8", "replace"), cells[at + 2].decode("utf-8", "replace")])
+
     def mapper_final(self):
         """Emit this task's counters."""
         if self._entries:
@@ -167,6 +179,7 @@ class MRValidateEvents(JobIO):
         """Start this task's counters and output."""
         self._counts = Counter()
         self._run_hours = frozenset(self.options.run_hours)
+        self._index = id_index.Lines()
         self.open_output()
 
     def reducer(self, key, values):
@@ -216,7 +229,10 @@ class MRValidateEvents(JobIO):
         counts["lines", "valid"] += 1
         day = ownership.event_day(row_text)
         yield from self.emit(hour, row_text)
-        yield from self.emit(_in(layout.IDS, hour), "%s\t%s\t%s" % (key, day, ownership.digest(row_text)))
+        index = _in(layout.IDS, hour)
+        index_line = self._index.add(index, id_index.entry(key, day, ownership.digest(row_text)))
+        if index_line is not None:
+            yield from self.emit(index, index_line)
         flag = _FLAGS.get(decision.outcome)
         if flag == "m" and not moved_days:
             flag = None  # moved within its landing day: nothing downstream changes
@@ -228,7 +244,9 @@ class MRValidateEvents(JobIO):
             counts["recompute_days", day] += 1
 
     def reducer_final(self):
-        """Emit this task's counters; close its output."""
+        """Write this task's last index lines; emit its counters; close its output."""
+        for index, index_line in self._index.flush():
+            yield from self.emit(index, index_line)
         self.close_output()
         self._flush_counters()
 

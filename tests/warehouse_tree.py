@@ -7,13 +7,16 @@ state splits differently), and a ``member_events`` partition gains one
 file per run that adds rows to its day (``warehouse.publish``: additions),
 so a rebuild or another processing order splits it differently. Readers
 always read a partition whole and never depend on row order, so the rows
-are compared as a sorted list of byte strings.
+are compared as a sorted list of byte strings. For the same reason an id
+index line (``mapreduce.id_index``) is compared as its entries: how many
+share a line follows the reduce tasks too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from mapreduce import id_index
 from warehouse import layout
 
 
@@ -36,5 +39,8 @@ def published(root: Path, state: bool = False) -> dict[str, bytes]:
             continue
         rows = [row for part in folder.glob(layout.PART_PREFIX + "*")
                 for row in part.read_bytes().splitlines(keepends=True)]
+        if rel.startswith(layout.IDS + "/"):
+            rows = [b"\t".join(cells[at:at + id_index.CELLS]) + b"\n"
+                    for cells in map(id_index.cells_of, rows) for at in range(0, len(cells), id_index.CELLS)]
         found[rel] = b"".join(sorted(rows))
     return found

@@ -26,7 +26,8 @@ The incremental state (``_state/``) is partitioned the same way, sealed
 and published the same way, and read only by the pipeline itself:
 
 - ``_state/ids`` (landing hour): the event ids a landing hour owns, with
-  their event day and a digest of their content;
+  their event day and a digest of their content, many to a line
+  (``mapreduce.id_index``);
 - ``_state/deltas`` (``dt=`` landing day): the summary partials of the
   events a landing day owns;
 - ``_state/daily`` (event day): the mergeable partials of ``device_daily``

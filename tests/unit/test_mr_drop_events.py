@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from mapreduce import id_index
 from mapreduce.mr_drop_events import MRDropEvents
 
 H09, H10 = "dt=2026-11-27/hour=09", "dt=2026-11-27/hour=10"
@@ -39,10 +40,20 @@ def run_job(root, *paths):
     found = {}
     for part in sorted(out.rglob("part-*")):
         rows = part.read_text(encoding="utf-8").splitlines()
+        partition = part.parent.relative_to(out).as_posix()
+        if partition.startswith("_state/ids/"):
+            assert all(len(row.split("\t")) <= 3 * id_index.ENTRIES_PER_LINE for row in rows)
+            rows = [entry for row in rows for entry in entries(row)]
         assert rows == sorted(rows, key=lambda row: row.split("\t", 1)[0])
         if part.parent != out:
-            found.setdefault(part.parent.relative_to(out).as_posix(), []).extend(rows)
+            found.setdefault(partition, []).extend(rows)
     return found, counters
+
+
+def entries(line):
+    """The entries of an id index line, each as its own line."""
+    cells = line.split("\t")
+    return ["\t".join(cells[at:at + 3]) for at in range(0, len(cells), 3)]
 
 
 def hour(root, when, ids, dropped=(), rows=None):
@@ -50,11 +61,17 @@ def hour(root, when, ids, dropped=(), rows=None):
     rows = [events_row(i) for i in ids] if rows is None else rows
     paths = [
         write(root, "events/" + when, rows),
-        write(root, "_state/ids/" + when, ["%s\t2026-11-27\t%016x" % (i, n) for n, i in enumerate(ids)]),
+        write(root, "_state/ids/" + when, index_lines(ids, per_line=2)),
     ]
     if dropped:
         paths.append(write(root, "_changes/dropped/" + when, dropped))
     return paths
+
+
+def index_lines(ids, per_line):
+    """Id index lines of ``ids`` (digest: the id's position), ``per_line`` entries to a line."""
+    entries = ["%s\t2026-11-27\t%016x" % (i, n) for n, i in enumerate(ids)]
+    return ["\t".join(entries[at:at + per_line]) for at in range(0, len(entries), per_line)]
 
 
 def ids(found):
@@ -72,7 +89,8 @@ def test_drops_ids_only_in_the_hour_that_lost_them(tmp_path):
         "events/" + H10: ["b", "e"], "_state/ids/" + H10: ["b", "e"],
     }
     assert counters["drop_events"] == {"dropped": 2}
-    assert counters["rows"] == {"events": 4, "_state/ids": 4}
+    # index entries go back into lines: at most one line of each partition per reduce task
+    assert counters["rows"]["events"] == 4 and 2 <= counters["rows"]["_state/ids"] <= 4
 
 
 def test_kept_rows_are_verbatim(tmp_path):
@@ -103,3 +121,23 @@ def test_empty_input(tmp_path):
     found, counters = run_job(tmp_path, *hour(tmp_path, H09, []))
     assert found == {}
     assert "drop_events" not in counters
+
+
+def test_index_lines_that_are_not_entries_are_counted(tmp_path):
+    paths = hour(tmp_path, H09, ["a", "b"], dropped=["b"])
+    paths.append(write(tmp_path, "_state/ids/" + H09, ["c\t2026-11-27"], "part-00001"))
+    found, counters = run_job(tmp_path, *paths)
+    assert counters["drop_events"] == {"dropped": 1, "bad_index": 1}
+    assert ids(found) == {"events/" + H09: ["a"], "_state/ids/" + H09: ["a"]}
+
+
+def test_many_kept_entries_fill_whole_lines(tmp_path):
+    names = ["e%04d" % n for n in range(4 * id_index.ENTRIES_PER_LINE + 3)]
+    paths = hour(tmp_path, H09, names, dropped=["e0000"])
+    found, _ = run_job(tmp_path, *paths)
+    sizes = [[len(line.split("\t")) // 3 for line in part.read_text().splitlines()]
+             for part in sorted((tmp_path / "out" / "_state/ids" / H09).glob("part-*"))]
+    # each reduce task fills its lines but the last
+    assert all(size == id_index.ENTRIES_PER_LINE for task in sizes for size in task[:-1])
+    assert sum(map(sum, sizes)) == len(names) - 1 and max(map(len, sizes)) > 1
+    assert sorted(ids(found)["_state/ids/" + H09]) == names[1:]

@@ -8,7 +8,7 @@ import gzip
 
 import pytest
 
-from mapreduce import ownership, tsv
+from mapreduce import id_index, ownership, tsv
 from mapreduce.device_log import landing_hour_from_path
 from mapreduce.id_filter import MIN_CAPACITY, IdFilter
 from mapreduce.mr_sketch_event_ids import MRSketchEventIds
@@ -91,16 +91,37 @@ def landed(root, hour, data, name="a.jsonl", day=DAY):
     return write(root, "landing/dt=%s/hour=%s/%s" % (day, hour, name), data)
 
 
-def write_index(root, lines):
-    """Write a run's _state/ids output lines into root/_state/ids; every index file there."""
+def write_index(root, lines, per_line=2):
+    """Write a run's _state/ids entries into root/_state/ids, ``per_line`` to a line; every index file there."""
+    index = id_index.Lines(per_line)
+    written = []
     for line in of(lines, "_state/ids"):
         partition, entry = line.split("\t", 1)
-        write(root, partition + "/part-00000", entry.encode() + b"\n", append=True)
+        written.append((partition, index.add(partition, entry)))
+    written += list(index.flush())
+    for partition, text in written:
+        if text is not None:
+            write(root, partition + "/part-00000", text.encode() + b"\n", append=True)
     return [str(path) for path in sorted((root / "_state" / "ids").rglob("part-*"))]
 
 
+def entries(lines):
+    """The job's output lines with each id index line cut into its entries, one line each."""
+    out = []
+    for line in lines:
+        if not line.startswith("_state/ids/"):
+            out.append(line)
+            continue
+        partition, _, text = line.partition("\t")
+        cells = text.split("\t")
+        assert len(cells) % 3 == 0 and len(cells) <= 3 * id_index.ENTRIES_PER_LINE
+        out += ["\t".join([partition] + cells[at:at + 3]) for at in range(0, len(cells), 3)]
+    return sorted(out)
+
+
 def run_job(*paths, ids_root=None, run_hours=None, run_ids=None):
-    """Run the job inline; (sorted output lines, non-zero counters but rows).
+    """Run the job inline; (sorted output lines, an id index line cut into its
+    entries, non-zero counters but rows and index).
 
     ``run_hours`` defaults to the landing hours of the raw inputs;
     ``run_ids`` is an id filter file (``sketch``).
@@ -116,7 +137,8 @@ def run_job(*paths, ids_root=None, run_hours=None, run_ids=None):
     with job.make_runner() as runner:
         runner.run()
         # RawProtocol.read leaves the line's "\n" on the value
-        lines = sorted("%s\t%s" % (key, value.rstrip("\n")) for key, value in job.parse_output(runner.cat_output()))
+        written = sorted("%s\t%s" % (key, value.rstrip("\n")) for key, value in job.parse_output(runner.cat_output()))
+        lines = entries(written)
         counters = {group: {name: n for name, n in names.items() if n}
                     for group, names in runner.counters()[0].items()}
     # What the driver reads besides the outcomes must agree with them.
@@ -128,7 +150,8 @@ def run_job(*paths, ids_root=None, run_hours=None, run_ids=None):
     read, valid, duplicate = (counters.get("lines", {}).get(name, 0) for name in ("read", "valid", "duplicate"))
     rejected = sum(counters.get("rejected", {}).values())
     assert read == valid + duplicate + rejected
-    assert rows.get("events", 0) == rows.get("_state/ids", 0) == valid
+    assert rows.get("events", 0) == len(of(lines, "_state/ids")) == valid
+    assert rows.get("_state/ids", 0) == len(of(written, "_state/ids"))
     assert rows.get("quarantine", 0) == rejected
     # Added rows: every new and replaced id, and every id moved across landing
     # days; lost_days counts those moves, the replaced ids and the vanished ones.
@@ -440,6 +463,51 @@ def test_the_filter_counts_what_it_skips(tmp_path, ids):
         counters = runner.counters()[0]
     # 7 entries; quiet-7, quiet-9, late and moves are of other hours and not in the run
     assert counters["index"] == {"read": 7, "skipped": 4}
+
+
+def test_index_entries_fill_whole_lines(tmp_path):
+    many = ["e%04d" % n for n in range(12 * id_index.ENTRIES_PER_LINE)]
+    h08 = landed(tmp_path, "08", b"".join(event(name) for name in many))
+    job = MRValidateEvents(["-r", "inline", "--no-conf", "--run-hour", EVENTS_08, str(h08)])
+    with job.make_runner() as runner:
+        runner.run()
+        index = [value for key, value in job.parse_output(runner.cat_output()) if key.startswith("_state/ids/")]
+        rows = runner.counters()[0]["rows"]
+    sizes = [len(line.rstrip("\n").split("\t")) // 3 for line in index]
+    # each reduce task fills its lines but the last: at most a line more per task than full lines
+    assert sum(sizes) == len(many) and rows["_state/ids"] == len(index)
+    assert sizes.count(id_index.ENTRIES_PER_LINE) >= len(index) - 8 > 0
+    written = entries(["_state/ids/dt=2026-11-27/hour=08\t" + line.rstrip("\n") for line in index])
+    assert [line.split("\t")[1] for line in written] == many
+
+
+@pytest.mark.parametrize("per_line", [1, 3])
+def test_index_lines_of_any_length_give_the_same_decisions(tmp_path, ids, per_line):
+    # one entry to a line is how indexes were written before entries were grouped
+    at_07 = "2026-11-27T07:15:00.000Z"
+    first, _ = run_job(landed(tmp_path, "07", b"".join(event("e%d" % n, ts=at_07) for n in range(7))))
+    index = write_index(tmp_path / "warehouse", first, per_line=per_line)
+    with open(index[0], encoding="utf-8") as handle:
+        assert len(handle.readlines()) == -(-7 // per_line)
+    h08 = landed(tmp_path, "08", event("e1") + event("e5") + event("new"))
+    out, counters = run_job(*index, h08, ids_root=ids)
+    assert counters["lines"] == {"read": 3, "valid": 1, "duplicate": 2}
+    assert counters["ownership"] == {"duplicate": 2, "new": 1}
+    assert [line.split("\t")[1] for line in of(out, "_state/ids")] == ["new"]
+
+
+def test_index_lines_that_are_not_entries_are_counted(tmp_path, ids):
+    first, _ = run_job(landed(tmp_path, "07", event("a", ts="2026-11-27T07:15:00.000Z")))
+    index = write_index(tmp_path / "warehouse", first)
+    write(tmp_path / "warehouse", "_state/ids/dt=2026-11-27/hour=07/part-00001", b"b\t2026-11-27\n\tx\ty\n")
+    h08 = landed(tmp_path, "08", event("a"))
+    job = MRValidateEvents(["-r", "inline", "--no-conf", "--ids-root", str(ids), "--run-hour", EVENTS_08,
+                            *index, str(ids / "dt=2026-11-27/hour=07/part-00001"), str(h08)])
+    with job.make_runner() as runner:
+        runner.run()
+        counters = runner.counters()[0]
+    assert {name: n for name, n in counters["index"].items() if n} == {"read": 1, "bad_line": 2}
+    assert counters["lines"] == {"read": 1, "duplicate": 1}
 
 
 @pytest.mark.parametrize("spelling, key", [

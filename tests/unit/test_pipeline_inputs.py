@@ -214,3 +214,16 @@ def test_a_day_split_with_no_touched_member_keeps_every_member_row(tmp_settings)
     devices = {row["device_id"]: row for row in (tsv.decode_record(line, DEVICE_DAILY_COLUMNS)
                                                  for line in _rows_of(warehouse / "device_daily" / "dt=2026-11-27"))}
     assert {device: row["event_count"] for device, row in devices.items()} == {"p-1": "1", "p-2": "2"}
+
+
+def test_a_damaged_id_index_stops_the_run_before_anything_is_published(tmp_settings):
+    landing = tmp_settings.landing_dir
+    _land(landing, 8, "a.jsonl", _purchase("e-1", 8) + _purchase("e-2", 8))
+    _run(tmp_settings)
+    index = Path(tmp_settings.warehouse_dir) / "_state/ids/dt=2026-11-27/hour=08"
+    part = sorted(index.glob("part-*"))[0]
+    part.write_bytes(part.read_bytes() + b"e-9\t2026-11-27\n")
+    _land(landing, 9, "a.jsonl", _purchase("e-3", 9))
+    with pytest.raises(PipelineError, match="1 rows of the warehouse's events or state could not be read"):
+        _run(tmp_settings, hours=[9])
+    assert not (Path(tmp_settings.warehouse_dir) / "events/dt=2026-11-27/hour=09").exists()
