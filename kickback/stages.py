@@ -467,9 +467,15 @@ def _summarize_day(run: Run, snapshot: str, stage: str) -> None:
         run.say("      no events yet: empty snapshots")
         _stage_empty(run, stage, publish)
         return
-    counters = _run_stage(
-        run, MRSummarizeEntities, ["--as-of", as_of, "--snapshot-dt", snapshot],
-        _inputs(run, run.warehouse, inputs), stage, publish)
+    args = ["--as-of", as_of, "--snapshot-dt", snapshot]
+    counters = _run_stage(run, MRSummarizeEntities, args, _inputs(run, run.warehouse, inputs), stage, publish)
+    if counters.get(("summarize_entities", "legacy_state"), 0) and not counters.get(
+            ("summarize_entities", "bad_state"), 0):
+        # Written before member states held their devices entries: once, every entry is sent.
+        run.say("      the state of %s holds no devices entries (an earlier version wrote it): "
+                "summarize again, every device sending every member its entry" % earlier[-1].dt)
+        counters = _run_stage(run, MRSummarizeEntities, args + ["--join-all"],
+                              _inputs(run, run.warehouse, inputs), stage + "-join-all", publish)
     if counters.get(("summarize_entities", "bad_state"), 0):
         raise PipelineError("%d state rows could not be read; the warehouse may be damaged"
                             % counters["summarize_entities", "bad_state"])

@@ -16,7 +16,11 @@ device partials know, so the summarize job joins the two on device_id:
    summary and the members that used it.
 2. ``join_device`` turns a merged device key into the device_summary row and
    one member partial per linked member, carrying ``{device_id:
-   {"device_type", "last_seen"}}``; these merge with the member's own partial.
+   {"device_type", "last_seen"}}``; ``refresh_devices`` puts these into the
+   member's own partial. A member's state keeps its devices entries, so
+   against a previous snapshot a device sends only the entries that
+   changed (a new link, a later last_seen, a new device type), not one per
+   member it ever saw.
 
 Partials follow the conventions of ``mapreduce.merges`` (JSON-safe,
 associative and commutative merges); "latest" values are ``[event_time,
@@ -129,17 +133,33 @@ def device_summary_row(device_id: str, device: Partial, as_of: str) -> list:
     ]
 
 
+def _device_type(partial: Partial) -> str | None:
+    device = partial["device"]
+    return None if device is None else value_of(device["device_type"])
+
+
 def join_device(
-    device_id: str, merged: Partial, as_of: str
+    device_id: str, merged: Partial, as_of: str, before: Partial | None = None
 ) -> list[tuple[list[str], Partial]]:
-    """A merged device key -> its summary row and one devices entry per member."""
+    """A merged device key -> its summary row and a devices entry for each
+    member whose entry changed.
+
+    Without ``before`` (the device's partial in the previous snapshot) every
+    linked member gets one. With it, only the members whose entry differs
+    from the one they hold in their own state (``refresh_devices``): a new
+    link or a later last_seen, or every member when the device type changed.
+    """
     device = merged["device"]
-    device_type = None if device is None else value_of(device["device_type"])
+    device_type = _device_type(merged)
     out = []
     if device is not None:
         row = tsv.encode_row(device_summary_row(device_id, device, as_of))
         out.append(([DEVICE_SUMMARY, device_id], {"row": row}))
-    for member_id, last_seen in sorted(merged["members"].items()):
+    links = merged["members"]
+    if before is not None and _device_type(before) == device_type:
+        held = before["members"]
+        links = {member_id: last_seen for member_id, last_seen in links.items() if held.get(member_id) != last_seen}
+    for member_id, last_seen in sorted(links.items()):
         entry = {device_id: {"device_type": device_type, "last_seen": last_seen}}
         out.append(([MEMBER, member_id], _empty_member(devices=entry)))
     return out
@@ -166,6 +186,25 @@ def _merge_devices(acc: dict[str, dict], value: dict[str, dict]) -> dict[str, di
                 "last_seen": max_opt(old["last_seen"], entry["last_seen"]),
             }
     return acc
+
+
+def refresh_devices(own: Partial, sent: list[Partial]) -> Partial:
+    """A member's partial with the devices entries the join sent it.
+
+    ``own`` is the member's own partial (its previous state merged with the
+    day's delta), holding the entries of the previous snapshot; an entry
+    sent now replaces its device's (the device type may have changed, and
+    a merge keeps the greater type, not the newer).
+    """
+    if not sent:
+        return own
+    fresh = sent[0]["devices"] if len(sent) == 1 else merge_partials(MEMBER, sent)["devices"]
+    return {**own, "devices": {**own["devices"], **fresh}}
+
+
+def empty_member() -> Partial:
+    """The partial of a member no event of its own names."""
+    return _empty_member()
 
 
 MEMBER_FIELDS: dict[str, Field] = {

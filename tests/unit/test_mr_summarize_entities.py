@@ -3,6 +3,7 @@ the landing day's summary delta in, device and member summaries and the new stat
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -173,3 +174,34 @@ def test_bad_state_lines_are_counted_not_fatal(tmp_path):
 def test_bad_options_fail_fast(args, message):
     with pytest.raises(ValueError, match=message):
         MRSummarizeEntities(args)
+
+
+def test_a_device_type_change_reaches_members_the_day_did_not_touch(tmp_path):
+    # pos-1 reports as a beacon on the 28th; m1 used it on the 27th only
+    beacon = [EVENTS_28["08"][0].replace("pos-1|pos|purchase|m2".replace("|", "\t"),
+                                         "pos-1|beacon|checkin|\\N".replace("|", "\t"))]
+    assert "\tbeacon\t" in beacon[0]
+    _, state_27 = snapshot(tmp_path / "a", "2026-11-27T23", deltas(tmp_path / "a", "2026-11-27", EVENTS_27))
+    stepwise, counters = run_job("--as-of", "2026-11-28T09", state_27, deltas(tmp_path / "a", "2026-11-28", beacon))
+    at_once, _ = run_job("--as-of", "2026-11-28T09", deltas(tmp_path / "b", "2026-11-27", EVENTS_27),
+                         deltas(tmp_path / "b", "2026-11-28", beacon))
+    assert stepwise == at_once
+    m1 = [line for line in stepwise if line.startswith("member_summary/dt=2026-11-28\tm1\t")]
+    assert '"pos-1":{"device_type":"beacon","last_seen":"2026-11-27T09:10:00.000Z"}' in m1[0]
+    assert "legacy_state" not in counters.get("summarize_entities", {})
+
+
+def test_a_state_written_before_members_held_their_devices_is_counted_and_joined_whole(tmp_path):
+    _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
+    legacy = []
+    for line in open(state_27).read().splitlines():
+        key, partial = line.split("\t")
+        if key.startswith('["member"'):
+            partial = json.dumps({**json.loads(partial), "devices": {}}, separators=(",", ":"), sort_keys=True)
+        legacy.append(key + "\t" + partial)
+    old = write(tmp_path / "old", "_state/snapshot/dt=2026-11-27", legacy)
+    lines, counters = run_job("--as-of", "2026-11-28T09", old, *deltas_28(tmp_path))
+    assert counters["summarize_entities"]["legacy_state"] == 4
+    assert [line for line in lines if line.startswith(SUMMARIES)] != sorted(EXPECTED_28)
+    lines, _ = run_job("--as-of", "2026-11-28T09", "--join-all", old, *deltas_28(tmp_path))
+    assert [line for line in lines if line.startswith(SUMMARIES)] == sorted(EXPECTED_28)

@@ -189,3 +189,29 @@ def test_local_runners_refuse_remote_roots(tmp_settings, runner):
     settings = tmp_settings.replace(warehouse_dir="hdfs://127.0.0.1:8020/kickback/warehouse")
     with pytest.raises(PipelineError, match="local files only"):
         run_pipeline(settings, DAY, runner=runner, say=lambda _: None)
+
+
+def test_a_member_state_from_before_states_held_devices_is_summarized_again_whole(tmp_settings, tmp_path):
+    before = DAY - dt.timedelta(days=1)
+    _generate(tmp_settings, [8], day=before)
+    _generate(tmp_settings, [8], seed=8)
+    reference = tmp_settings.replace(warehouse_dir=str(tmp_path / "reference"))
+    for settings in (tmp_settings, reference):
+        _run(settings, day=before)
+    # what the version before this one wrote: member states without their devices entries
+    old = "_state/snapshot/dt=%s" % before
+    for part in (Path(tmp_settings.warehouse_dir) / old).glob("part-*"):
+        lines = []
+        for line in part.read_text(encoding="utf-8").splitlines():
+            key, partial = line.split("\t")
+            if key.startswith('["member"'):
+                partial = json.dumps({**json.loads(partial), "devices": {}}, separators=(",", ":"), sort_keys=True)
+            lines.append(key + "\t" + partial + "\n")
+        part.write_text("".join(lines), encoding="utf-8")
+    said: list[str] = []
+    run_pipeline(tmp_settings, DAY, runner="inline", say=said.append)
+    _run(reference)
+    assert any("summarize again, every device sending every member its entry" in line for line in said)
+    migrated, expected = (published(s.warehouse_dir, state=True) for s in (tmp_settings, reference))
+    assert migrated.pop(old) != expected.pop(old)
+    assert migrated == expected and "member_summary/dt=2026-11-27" in expected

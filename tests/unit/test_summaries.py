@@ -111,6 +111,55 @@ def test_join_sends_the_device_type_to_every_member():
     assert out[2][1]["devices"] == {"d1": {"device_type": "pos", "last_seen": "2026-11-27T08:00:00.000Z"}}
 
 
+def _pos_events(*more):
+    return keyed(make_event(device_type="pos", member_id="m1"),
+                 make_event(event_id="e2", device_type="pos", member_id="m2", event_time="2026-11-27T09:00:00.000Z"),
+                 *more)["device", "d1"]
+
+
+def _sent(out):
+    return {key[1]: partial["devices"]["d1"] for key, partial in out if key[0] == summaries.MEMBER}
+
+
+def test_against_its_previous_state_a_device_sends_only_the_entries_that_changed():
+    before = _pos_events()
+    assert _sent(summaries.join_device("d1", before, AS_OF, before)) == {}
+    later = make_event(event_id="e3", device_type="pos", member_id="m2", event_time="2026-11-28T07:00:00.000Z")
+    new = make_event(event_id="e4", device_type="pos", member_id="m3", event_time="2026-11-28T06:00:00.000Z")
+    earlier = make_event(event_id="e5", device_type="pos", member_id="m1", event_time="2026-11-26T06:00:00.000Z")
+    merged = summaries.merge_partials(summaries.DEVICE, [before, keyed(later, new, earlier)["device", "d1"]])
+    out = summaries.join_device("d1", merged, AS_OF, before)
+    assert out[0][0] == [summaries.DEVICE_SUMMARY, "d1"]
+    assert _sent(out) == {"m2": {"device_type": "pos", "last_seen": "2026-11-28T07:00:00.000Z"},
+                          "m3": {"device_type": "pos", "last_seen": "2026-11-28T06:00:00.000Z"}}
+
+
+def test_a_device_whose_type_changed_sends_every_member_its_entry():
+    before = _pos_events()
+    beacon = make_event(event_id="e3", device_type="beacon", event_time="2026-11-28T07:00:00.000Z")
+    merged = summaries.merge_partials(summaries.DEVICE, [before, keyed(beacon)["device", "d1"]])
+    assert _sent(summaries.join_device("d1", merged, AS_OF, before)) == {
+        "m1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"},
+        "m2": {"device_type": "beacon", "last_seen": "2026-11-27T09:00:00.000Z"}}
+
+
+def test_a_sent_entry_replaces_the_one_a_member_holds():
+    own = summaries.merge_partials(summaries.MEMBER, [
+        keyed(make_event(member_id="m1", event_type="purchase", amount_cents="100", currency="USD",
+                         points="10"))["member", "m1"],
+        *[partial for key, partial in summaries.join_device("d1", _pos_events(), AS_OF) if key == ["member", "m1"]],
+    ])
+    assert own["devices"] == {"d1": {"device_type": "pos", "last_seen": "2026-11-27T08:00:00.000Z"}}
+    other = {"d2": {"device_type": "phone", "last_seen": "2026-11-28T01:00:00.000Z"}}
+    # "beacon" < "pos": a merge would keep pos; the entry sent now wins
+    sent = [summaries.merge_partials(summaries.MEMBER, [summaries.empty_member(), {**summaries.empty_member(), "devices": d}])
+            for d in ({"d1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"}}, other)]
+    refreshed = summaries.refresh_devices(own, sent)
+    assert refreshed["devices"] == {"d1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"}, **other}
+    assert {k: v for k, v in refreshed.items() if k != "devices"} == {k: v for k, v in own.items() if k != "devices"}
+    assert summaries.refresh_devices(own, []) is own
+
+
 # --- members ----------------------------------------------------------------
 
 def test_member_summary_row():
