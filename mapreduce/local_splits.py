@@ -17,9 +17,11 @@ combined by copying, without the paths.
 
 Splits are balanced by input bytes on disk and there are never more than
 the target: one split too many (mrjob's own rule closes a split only once
-it is full) is a task that runs alone while the other cores wait. Plain
-files are cut at line starts; a compressed file goes whole into one split.
-Every member of a gzip file is read (``read_chunks``).
+it is full) is a task that runs alone while the other cores wait. Each
+split gets an even share of every plain file, cut at line starts, because
+inputs differ in cost per byte (raw lines against id index lines); a
+compressed file, or a small one, goes whole into the split with the fewest
+bytes so far. Every member of a gzip file is read (``read_chunks``).
 
 The reducers' sorted input is cut the same way, at the first key boundary
 after each even share of its bytes, and the ranges are copied by the
@@ -67,6 +69,8 @@ log = logging.getLogger(__name__)
 MIN_SPLIT_BYTES = 8 << 20
 # Map and reduce tasks per core: one wave of equal tasks, nothing left to run alone.
 SPLITS_PER_CORE = 1
+# A plain input file smaller than this goes whole into one split, not a piece into each.
+STRIPE_MIN_BYTES = 1 << 20
 _COPY_CHUNK = 64 << 20
 _READ_CHUNK = 1 << 20
 # A manifest piece's end for the whole of a compressed file.
@@ -89,49 +93,39 @@ class CombiningLocalRunner(LocalMRJobRunner):
     def _manifest_splits(self, input_paths):
         """Splits that name their pieces of the input files (``read_manifest``): nothing is copied.
 
-        Split k ends at the first line start after k shares of the input's
-        bytes on disk; a compressed file goes whole into one split.
+        Every split gets an even share of every plain file (cut at line
+        starts), so the splits are balanced even when the inputs' bytes cost
+        differently: a validate run reads 235 MB of raw lines and 430 MB of
+        id index, which is cheap per byte, and contiguous shares put every
+        raw line in one task. A compressed file, or a plain one under
+        ``STRIPE_MIN_BYTES``, goes whole into the split with the fewest
+        bytes so far.
         """
         sizes = [os.path.getsize(path) for path in input_paths]
-        total = sum(sizes)
-        parts = split_count(total, self._num_cores())
-        splits = self._yield_split_fileobjs("mapper", step_num=0)
-        results, pieces = [], []
-
-        def bound(k):
-            return total * k // parts
-
-        def close():
-            with next(splits) as dest:
-                dest.writelines(b"%s\t%d\t%d\n" % piece[:3] for piece in pieces)
-            results.append(dict(file=pieces[0][0].decode("utf-8", "surrogateescape"), start=pieces[0][1],
-                                length=sum(piece[3] for piece in pieces)))
-            pieces.clear()
-
-        k, done = 1, 0
+        parts = split_count(sum(sizes), self._num_cores())
+        pieces: list[list[tuple]] = [[] for _ in range(parts)]
+        loads = [0] * parts
         for path, size in zip(input_paths, sizes):
-            name, start = path.encode("utf-8", "surrogateescape"), 0
-            if is_compressed(path):
-                pieces.append((name, 0, _WHOLE, size))
-            else:
-                while k < parts and done + size > bound(k):
-                    cut = _next_line_start(path, bound(k) - done)
-                    if cut >= size:
-                        break  # the split ends with this file
-                    k += 1
-                    if cut > start:  # else a long line already ran past this share
-                        pieces.append((name, start, cut, cut - start))
-                        start = cut
-                        close()
-                if size > start:
-                    pieces.append((name, start, size, size - start))
-            done += size
-            while k < parts and done >= bound(k):
-                if pieces:
-                    close()
-                k += 1
-        if pieces:
-            close()
+            name = path.encode("utf-8", "surrogateescape")
+            if is_compressed(path) or size < STRIPE_MIN_BYTES or parts == 1:
+                k = loads.index(min(loads))
+                pieces[k].append((name, 0, _WHOLE if is_compressed(path) else size, size))
+                loads[k] += size
+                continue
+            start = 0
+            for k in range(parts):
+                end = size if k == parts - 1 else max(start, _next_line_start(path, size * (k + 1) // parts))
+                if end > start:
+                    pieces[k].append((name, start, end, end - start))
+                    loads[k] += end - start
+                    start = end
+        splits = self._yield_split_fileobjs("mapper", step_num=0)
+        results = []
+        for split in (split for split in pieces if split):
+            with next(splits) as dest:
+                dest.writelines(b"%s\t%d\t%d\n" % piece[:3] for piece in split)
+            results.append(dict(file=split[0][0].decode("utf-8", "surrogateescape"), start=split[0][1],
+                                length=sum(piece[3] for piece in split)))
         return results
 
     def _env_for_task(self, task_type, step_num, task_num, map_split=None):

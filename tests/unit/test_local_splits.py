@@ -182,7 +182,8 @@ def test_compressed_input_is_balanced_by_its_bytes_on_disk(tmp_path, monkeypatch
     job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "2", *inputs])
     with job.make_runner() as runner:
         splits = runner._split_mapper_input(inputs, 0)
-    assert [split["file"] for split in splits] == [inputs[0], inputs[2]]
+    # whole files, each into the split with the fewest bytes so far
+    assert [split["file"] for split in splits] == [inputs[0], inputs[1]]
     sizes = [split["length"] for split in splits]
     assert abs(sizes[0] - sizes[1]) < 0.1 * max(sizes)  # two files each, not one line against the rest
 
@@ -233,8 +234,9 @@ _line = st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"."))
 
 @settings(max_examples=150, deadline=None)
 @given(files=st.lists(st.lists(_line, max_size=30), min_size=1, max_size=5),
-       open_ends=st.lists(st.booleans(), min_size=5, max_size=5), cores=st.integers(1, 4))
-def test_manifest_splits_name_every_line_once_in_order_and_cut_at_line_starts(files, open_ends, cores):
+       open_ends=st.lists(st.booleans(), min_size=5, max_size=5), cores=st.integers(1, 4),
+       stripe=st.sampled_from([1, 1 << 20]))
+def test_manifest_splits_name_every_line_once_and_cut_at_line_starts(files, open_ends, cores, stripe):
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,19 +252,23 @@ def test_manifest_splits_name_every_line_once_in_order_and_cut_at_line_starts(fi
             expected += [str(path).encode() + b"\t" + line + b"\n" for line in records]
         job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", str(cores),
                            "--local-tmp-dir", tmp, *paths])
-        old = local_splits.MIN_SPLIT_BYTES
-        local_splits.MIN_SPLIT_BYTES = 1
+        old = local_splits.MIN_SPLIT_BYTES, local_splits.STRIPE_MIN_BYTES
+        local_splits.MIN_SPLIT_BYTES, local_splits.STRIPE_MIN_BYTES = 1, stripe
         try:
             with job.make_runner() as runner:
                 splits = runner._split_mapper_input(paths, 0)
                 got = []
                 for task in range(len(splits)):
                     with open(runner._task_input_path("mapper", 0, task), "rb") as manifest:
-                        got += list(local_splits.read_manifest(manifest))
+                        got.append(list(local_splits.read_manifest(manifest)))
         finally:
-            local_splits.MIN_SPLIT_BYTES = old
+            local_splits.MIN_SPLIT_BYTES, local_splits.STRIPE_MIN_BYTES = old
     assert len(splits) <= cores
-    assert got == expected
+    # every line once; a file's lines in order, split after split (each split reads a share of each file)
+    for path in paths:
+        mine = [record for task in got for record in task if record.startswith(path.encode() + b"\t")]
+        assert mine == [record for record in expected if record.startswith(path.encode() + b"\t")]
+    assert sorted(record for task in got for record in task) == sorted(expected)
 
 
 class _CountWithCombiner(_CountLines):
@@ -333,3 +339,25 @@ if __name__ == "__main__":
 
     {"_TwoSteps": _TwoSteps, "_CountWithCombiner": _CountWithCombiner}.get(
         os.environ.get("TEST_JOB", ""), _CountLines).run()
+
+
+def test_every_split_gets_a_share_of_every_plain_file(tmp_path, monkeypatch):
+    # raw lines are dear and index lines cheap per byte: no split of only one kind
+    monkeypatch.setattr(local_splits, "MIN_SPLIT_BYTES", 1)
+    monkeypatch.setattr(local_splits, "STRIPE_MIN_BYTES", 1)
+    inputs = []
+    for name, lines in (("raw.jsonl", 3000), ("index-a", 6000), ("index-b", 6000)):
+        path = tmp_path / name
+        path.write_bytes(b"".join(b"%s line %05d\n" % (name.encode(), i) for i in range(lines)))
+        inputs.append(str(path))
+    job = _CountLines(["-r", "local", "--paths-in-lines", "--num-cores", "2", *inputs])
+    with job.make_runner() as runner:
+        splits = runner._split_mapper_input(inputs, 0)
+        tasks = []
+        for task in range(len(splits)):
+            with open(runner._task_input_path("mapper", 0, task), "rb") as manifest:
+                tasks.append(list(local_splits.read_manifest(manifest)))
+    assert len(tasks) == 2
+    for task in tasks:
+        raw = sum(record.startswith(inputs[0].encode() + b"\t") for record in task)
+        assert abs(raw - 1500) <= 1
