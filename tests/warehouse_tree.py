@@ -40,7 +40,12 @@ def published(root: Path, state: bool = False) -> dict[str, bytes]:
         rows = [row for part in folder.glob(layout.PART_PREFIX + "*")
                 for row in part.read_bytes().splitlines(keepends=True)]
         if rel.startswith(layout.IDS + "/"):
-            rows = [b"\t".join(cells[at:at + id_index.CELLS]) + b"\n"
-                    for cells in map(id_index.cells_of, rows) for at in range(0, len(cells), id_index.CELLS)]
+            rows = [entry + b"\n" for row in rows for entry in index_entries(row)]
         found[rel] = b"".join(sorted(rows))
     return found
+
+
+def index_entries(line: bytes) -> list[bytes]:
+    """The entries of an id index line, each as its own row (no line end)."""
+    cells = id_index.cells_of(line)
+    return [b"\t".join(cells[at:at + id_index.CELLS]) for at in range(0, len(cells), id_index.CELLS)]

@@ -11,16 +11,17 @@ import gzip
 
 from generator import generate_landing
 from kickback.pipeline import run_pipeline
-from tests.warehouse_tree import published
+from tests.warehouse_tree import index_entries, published
 from warehouse.catalog import Catalog
-from warehouse.layout import DATASETS, STATE_DATASETS
+from warehouse.layout import DATASETS, IDS, STATE_DATASETS
 from warehouse.storage import Storage
 
 DAY = dt.date(2026, 11, 27)
 
 
 def partition_rows(root) -> dict[str, list[str]]:
-    """Every complete partition of a warehouse -> its rows, sorted."""
+    """Every complete partition of a warehouse -> its rows, sorted (an id index line cut into
+    its entries: how many share a line follows the reduce tasks, as part files do)."""
     storage = Storage(str(root))
     catalog = Catalog(storage)
     found = {}
@@ -29,6 +30,8 @@ def partition_rows(root) -> dict[str, list[str]]:
             rows = []
             for rel in catalog.data_files(partition):
                 rows += storage.read_text(rel).splitlines()
+            if dataset == IDS:
+                rows = [entry.decode("utf-8") for row in rows for entry in index_entries(row.encode("utf-8"))]
             found[partition.path] = sorted(rows)
     return found
 
