@@ -20,9 +20,9 @@ INSTALL_REQUIRES = [
     "gevent>=24.10.1,<27",
     "orjson>=3.9,<4",
     # The run's filters (mapreduce/id_filter.py): a Bloom filter in Rust,
-    # and a fast fixed hash for it.
-    "rbloom>=1.5,<2",
-    "xxhash>=3.4,<5",
+    # its hash fixed and computed in Rust, lists checked in one call (0.5.9:
+    # the last with a manylinux2014 x86_64 wheel, for older glibc).
+    "fastbloom-rs>=0.5.9,<0.6",
     # One filesystem layer for every root (warehouse/storage.py): local,
     # HDFS over WebHDFS (fsspec's own), S3 (s3fs), GCS (gcsfs).
     "fsspec>=2024.6,<2027",

@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections import Counter
+from itertools import compress
 
 
 from mapreduce import id_index, ownership, tsv
@@ -159,14 +160,19 @@ class MRValidateEvents(JobIO):
             self._counts["index", "bad_line"] += 1
             return
         events_path, id_filter = source.events_path, source.id_filter
-        self._entries += len(cells) // id_index.CELLS
-        for at in range(0, len(cells), id_index.CELLS):
-            event_id = cells[at]
-            if id_filter is not None and not id_filter.might_hold(event_id):
-                self._skipped += 1  # no copy in the run: the reducer would ignore it
-                continue
-            yield (event_id.decode("utf-8", "replace"),
-                   [events_path, cells[at + 1].decode("utf-8", "replace"), cells[at + 2].decode("utf-8", "replace")])
+        event_ids = cells[::id_index.CELLS]
+        self._entries += len(event_ids)
+        if id_filter is None:
+            kept = range(len(event_ids))
+        else:
+            # One call for the line's ids; an id it rules out meets no copy
+            # in the run, and the reducer would ignore its entry.
+            kept = list(compress(range(len(event_ids)), id_filter.might_hold_each(event_ids)))
+            self._skipped += len(event_ids) - len(kept)
+        for at in kept:
+            cell = at * id_index.CELLS
+            yield (event_ids[at].decode("utf-8", "replace"),
+                   [events_path, cells[cell + 1].decode("utf-8", "replace"), cells[cell + 2].decode("utf-8", "replace")])
 
     def mapper_final(self):
         """Emit this task's counters."""

@@ -65,7 +65,7 @@ def test_example_conf_defines_no_other_runner(alias):
 
 def test_example_confs_ship_python_with_the_compiled_packages():
     hadoop, emr = _conf_opts("hadoop"), _conf_opts("emr")
-    for package in ("orjson", "rbloom", "xxhash"):
+    for package in ("orjson", "fastbloom"):
         assert any(package in command for command in hadoop["setup"])
         assert any(package in command for command in emr["bootstrap"])
     assert emr["bootstrap_python"] is False
