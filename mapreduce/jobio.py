@@ -84,12 +84,22 @@ class PartitionedOutput:
         if self._folder is None:
             yield partition, row
             return
+        self._handle(partition).write(row.encode("utf-8") + b"\n")
+
+    def emit_line(self, partition: str, line: bytes) -> tuple[tuple[str, str], ...]:
+        """``emit`` of a row given as the UTF-8 bytes of its line (no newline), copied as it is."""
+        if self._folder is None:
+            return ((partition, line.decode("utf-8")),)
+        self._handle(partition).write(line + b"\n")
+        return ()
+
+    def _handle(self, partition: str) -> IO[bytes]:
         handle = self._handles.get(partition)
         if handle is None:
             folder = os.path.join(self._folder, partition)
             os.makedirs(folder, exist_ok=True)
             handle = self._handles[partition] = open(os.path.join(folder, self._name), "wb")
-        handle.write(row.encode("utf-8") + b"\n")
+        return handle
 
     def close(self) -> None:
         """Close every file this task wrote."""
@@ -207,6 +217,12 @@ class JobIO(MRJob):
         """One output row of ``partition``."""
         self._rows[partition] += 1
         return self._output.emit(partition, row)
+
+    def emit_line(self, partition: str, line: bytes) -> tuple[tuple[str, str], ...]:
+        """One output row of ``partition``, the UTF-8 bytes of a line read (no newline), copied
+        without decoding where the task writes its files itself."""
+        self._rows[partition] += 1
+        return self._output.emit_line(partition, line)
 
     def close_output(self) -> None:
         """End a reduce task's output and count its rows."""

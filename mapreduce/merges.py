@@ -204,9 +204,10 @@ def state_line(key: list, partial: Partial) -> str:
     return dumps_json(key) + "\t" + dumps_json(partial)
 
 
-def state_key(line: str) -> list:
-    """The key of a state line, its partial left unread; ValueError if it is not one."""
-    key, sep, _ = line.partition("\t")
+def state_key(line: str | bytes) -> list:
+    """The key of a state line (text or its UTF-8 bytes), its partial left unread; ValueError
+    if it is not one."""
+    key, sep, _ = line.partition(b"\t" if type(line) is bytes else "\t")
     try:
         if not sep:
             raise ValueError

@@ -37,6 +37,7 @@ from mapreduce.rollups import DEVICE_DAILY, MEMBER_DAILY, daily_key
 from warehouse import layout
 
 _ROLLUPS = (DEVICE_DAILY, MEMBER_DAILY)
+_NULL = tsv.NULL.encode("utf-8")
 
 
 class MRSplitDays(JobIO):
@@ -55,48 +56,65 @@ class MRSplitDays(JobIO):
     def mapper_init(self):
         """Load the filter; start the output."""
         self._keys = IdFilter.load(self.options.run_keys)
-        self._path = self._partition = self._touched = None
+        self._file = None
         self.open_output()
 
     def mapper(self, _, line):
-        """Carry one line over, send it to the roll up, or drop it."""
+        """Carry one line over, send it to the roll up, or drop it (bytes in, bytes out)."""
         path, line = self.split_input(line)
-        if path != self._path:
-            self._path, self._partition = path, layout.partition_of_file(path)
-            if self._partition.dataset not in _ROLLUPS + (layout.DAILY_STATE,):
-                raise ValueError("not an input of this job: %s" % path)
-            self._touched = layout.partition(layout.TOUCHED, self._partition.dt).path
-        partition = self._partition
-        text = line.decode("utf-8").rstrip("\r\n")
-        if not text:
+        source = self._file
+        if source is None or source.path != path:
+            source = self._file = _InputFile(path)
+        line = line.rstrip(b"\r\n")
+        if not line:
             return
-        is_state = partition.dataset == layout.DAILY_STATE
         try:
-            dataset, entity = _key(text, partition.dataset, is_state)
+            key = source.daily_key(line)
         except ValueError:
-            self.increment_counter("split_days", "bad_" + partition.dataset.replace("/", "_"))
+            self.increment_counter("split_days", "bad_" + source.dataset.replace("/", "_"))
             return
-        if not self._keys.might_hold(daily_key(partition.dt, dataset, entity).encode("utf-8")):
-            yield from self.emit(partition.path, text)
-        elif is_state:
-            yield from self.emit(self._touched, text)
+        if not self._keys.might_hold(key):
+            yield from self.emit_line(source.partition, line)
+        elif source.is_state:
+            yield from self.emit_line(source.touched, line)
 
     def mapper_final(self):
         """Close the output."""
         self.close_output()
 
 
-def _key(text: str, dataset: str, is_state: bool) -> tuple[str, str]:
-    """(rollup dataset, entity) of a stored partial or a published row."""
-    if is_state:
-        key = state_key(text)
-        if type(key) is not list or len(key) != 2 or key[0] not in _ROLLUPS or type(key[1]) is not str:
-            raise ValueError("not a daily state key: %r" % (key,))
-        return key[0], key[1]
-    entity = text.partition("\t")[0]
-    if not entity or entity == tsv.NULL:
-        raise ValueError("a %s row without its entity" % dataset)
-    return dataset, tsv.unescape(entity) if "\\" in entity else entity
+class _InputFile:
+    """What the mapper needs to know about the file it reads: its partition, and
+    how to find the ``rollups.daily_key`` (as UTF-8 bytes) of one of its lines."""
+
+    __slots__ = ("dataset", "is_state", "partition", "path", "touched", "_day", "_prefix")
+
+    def __init__(self, path: str):
+        partition = layout.partition_of_file(path)
+        if partition.dataset not in _ROLLUPS + (layout.DAILY_STATE,):
+            raise ValueError("not an input of this job: %s" % path)
+        self.path = path
+        self.dataset = partition.dataset
+        self.partition = partition.path
+        self.touched = layout.partition(layout.TOUCHED, partition.dt).path
+        self.is_state = partition.dataset == layout.DAILY_STATE
+        self._day = partition.dt
+        # A published row's key: its day and dataset, then its entity.
+        self._prefix = daily_key(partition.dt, partition.dataset, "").encode("utf-8")
+
+    def daily_key(self, line: bytes) -> bytes:
+        """The daily key of a stored partial or a published row; ValueError if it is neither."""
+        if self.is_state:
+            key = state_key(line)
+            if type(key) is not list or len(key) != 2 or key[0] not in _ROLLUPS or type(key[1]) is not str:
+                raise ValueError("not a daily state key: %r" % (key,))
+            return daily_key(self._day, key[0], key[1]).encode("utf-8")
+        head = line.partition(b"\t")[0]
+        if not head or head == _NULL:
+            raise ValueError("a %s row without its entity" % self.dataset)
+        if b"\\" in head:
+            head = tsv.unescape(head.decode("utf-8")).encode("utf-8")
+        return self._prefix + head
 
 
 if __name__ == "__main__":

@@ -69,3 +69,17 @@ def test_a_buffered_interpreter_output_is_used_as_it_is(monkeypatch, tmp_path):
     handle = open(tmp_path / "out", "wb")
     monkeypatch.setattr("sys.stdout", type("Text", (), {"buffer": handle})())
     assert _Echo(["--step-num=0", "--mapper"]).stdout is handle
+
+
+def test_a_line_copied_as_bytes_lands_as_an_emitted_row_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("mapreduce_task_output_dir", str(tmp_path))
+    monkeypatch.setenv("mapreduce_task_partition", "3")
+    written = jobio.PartitionedOutput(write_files=True)
+    assert list(written.emit("a/dt=2026-11-27", "r\u00e9ow\tone")) == []
+    assert written.emit_line("a/dt=2026-11-27", "r\u00e9ow\ttwo".encode()) == ()
+    written.close()
+    assert (tmp_path / "a/dt=2026-11-27/part-00003").read_bytes() == "r\u00e9ow\tone\nr\u00e9ow\ttwo\n".encode()
+    # Where the output format writes the files (Hadoop), both hand it the row as text.
+    handed = jobio.PartitionedOutput(write_files=False)
+    assert handed.emit_line("a/dt=2026-11-27", "r\u00e9ow".encode()) == (("a/dt=2026-11-27", "r\u00e9ow"),)
+    assert list(handed.emit("a/dt=2026-11-27", "r\u00e9ow")) == [("a/dt=2026-11-27", "r\u00e9ow")]
