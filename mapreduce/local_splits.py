@@ -51,6 +51,7 @@ import functools
 import gzip
 import logging
 import os
+import signal
 import subprocess
 from dataclasses import dataclass
 
@@ -264,12 +265,25 @@ def _run_map_pipe(mapper: _PipeTask, sort_bin: list, sort_env: dict, combiner: _
                                      cwd=combiner.wd, env=combiner.env)
         sorting.stdout.close()
         codes = mapping.wait(), sorting.wait(), combining.wait()
-    if codes[0]:
+    failure = pipe_failure(codes)
+    if failure == 0:
         raise mapper.failed(str(subprocess.CalledProcessError(codes[0], mapper.args)))
-    if codes[1]:
+    if failure == 1:
         raise mapper.failed("%s (sorting the mapper's output)" % subprocess.CalledProcessError(codes[1], sort_bin))
-    if codes[2]:
+    if failure == 2:
         raise combiner.failed(str(subprocess.CalledProcessError(codes[2], combiner.args)))
+
+
+def pipe_failure(codes: tuple[int, ...]) -> int | None:
+    """Which process of a pipe to blame, from their exit codes in pipe order (None: none failed).
+
+    A process killed by SIGPIPE wrote to a reader that had gone: the failure
+    is further down the pipe (a combiner that raised leaves its sort and
+    mapper killed so), so the first failure of another kind is the cause.
+    """
+    failed = [at for at, code in enumerate(codes) if code]
+    causes = [at for at in failed if codes[at] != -signal.SIGPIPE]
+    return (causes or failed or [None])[0]
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import signal
 from pathlib import Path
 
 import pytest
@@ -271,8 +272,13 @@ def test_manifest_splits_name_every_line_once_and_cut_at_line_starts(files, open
     assert sorted(record for task in got for record in task) == sorted(expected)
 
 
+# Records of about 60 bytes: several MB, far more than a pipe's buffer.
+FLOOD_RECORDS = 50_000
+
+
 class _CountWithCombiner(_CountLines):
-    """Lines per input file, merged in a combiner; the mapper fails on a line 'boom'."""
+    """Lines per input file, merged in a combiner; the mapper fails on a line 'boom', and a
+    line 'flood' makes more records than a pipe holds, on which the combiner fails."""
 
     def combiner_init(self):
         self.increment_counter("test", "combine_tasks")
@@ -281,9 +287,15 @@ class _CountWithCombiner(_CountLines):
         path, rest = self.split_input(line)
         if rest.strip() == b"boom":
             raise RuntimeError("boom")
+        if rest.strip() == b"flood":
+            for _ in range(FLOOD_RECORDS):
+                yield "flood", ["x" * 40]
+            return
         yield path.rsplit("/", 1)[1], [rest.decode().strip()]
 
     def combiner(self, name, lists):
+        if name == "flood":
+            raise RuntimeError("flood")
         yield name, sorted(item for items in lists for item in items)
 
     def reducer(self, name, lists):
@@ -331,6 +343,35 @@ def test_a_failing_mapper_in_the_pipe_fails_the_step_and_names_the_mapper(tmp_pa
         _run_combining(tmp_path, monkeypatch, inputs)
     assert failed.value.task_type == "mapper"
     assert failed.value.task_num == 0
+
+
+def test_a_combiner_failing_mid_pipe_is_named_not_the_sort_it_cut_off(tmp_path, monkeypatch):
+    # The combiner stops reading, so its sort dies of SIGPIPE: the report
+    # blames the combiner, whose stderr says why.
+    from mrjob.step import StepFailedException
+
+    if not local_splits.gnu_sort():
+        pytest.skip("sort is not GNU sort: mrjob runs the map side")
+    inputs = _inputs(tmp_path)
+    Path(inputs[0]).write_bytes(b"flood\n")
+    with pytest.raises(StepFailedException) as failed:
+        _run_combining(tmp_path, monkeypatch, inputs)
+    assert failed.value.task_type == "combiner"
+    assert "(sorting" not in str(failed.value)
+
+
+@pytest.mark.parametrize("codes, blamed", [
+    ((0, 0, 0), None),
+    ((1, 0, 0), 0),
+    ((0, 2, 0), 1),
+    ((0, 0, 1), 2),
+    ((0, -signal.SIGPIPE, 1), 2),
+    ((-signal.SIGPIPE, -signal.SIGPIPE, 1), 2),
+    ((-signal.SIGPIPE, 0, 0), 0),
+    ((1, 0, 1), 0),
+])
+def test_a_pipe_failure_blames_the_process_that_did_not_die_of_sigpipe(codes, blamed):
+    assert local_splits.pipe_failure(codes) == blamed
 
 
 if __name__ == "__main__":
