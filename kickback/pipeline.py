@@ -47,6 +47,7 @@ from kickback.runners import CLUSTER_RUNNERS, SIM_RUNNERS, job_code_zip, runner_
 from kickback.stages import STAGES, PipelineError, PipelineReport, Run, Say, check_accounting, check_partitions
 from warehouse import layout, manifest
 from warehouse.catalog import Catalog
+from warehouse.layout import Partition
 from warehouse.publish import Staging, finish, leftovers, restore
 from warehouse.storage import Storage, StorageError
 
@@ -193,9 +194,11 @@ def _run_locked(settings: Settings, runner: str, landing_storage: Storage, wareh
             stage(run)
             report.seconds[name] = time.monotonic() - started
         started = time.monotonic()
-        staging.commit(run.staged, frozenset(run.added))
+        added = frozenset(run.added)
+        record = _manifest(run, staging.seal(run.staged, added))
+        # The manifest goes in with the partitions: a run killed while publishing is finished with it.
+        staging.commit(run.staged, added, writes={layout.manifest_path(report.day): manifest.dumps(record)})
         report.seconds["publish"] = time.monotonic() - started
-        _write_manifest(run)
     finally:
         staging.discard()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -227,7 +230,8 @@ def _job_args(settings: Settings, runner: str, workdir: Path, warehouse: Storage
     return args
 
 
-def _write_manifest(run: Run) -> None:
+def _manifest(run: Run, put: dict[Partition, list[str]]) -> dict:
+    """The landing day's run manifest with this run merged in."""
     report = run.report
     record = manifest.read(run.warehouse, report.day)
     hours = record.get("hours", {})
@@ -241,4 +245,7 @@ def _write_manifest(run: Run) -> None:
     )
     counters = record.setdefault("counters", {})
     counters[",".join("%02d" % h for h in report.hours)] = report.counters
-    manifest.write(run.warehouse, report.day, record)
+    written = {partition: [name for name in names if name not in run.carried.get(partition, ())]
+               for partition, names in put.items() if partition.dataset in layout.EVENT_DAY_DATASETS}
+    manifest.add_published(record, run.staging.run_id, written, run.added)
+    return record

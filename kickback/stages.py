@@ -95,6 +95,9 @@ class Run:
     # Staged partitions published as additions to the published ones
     # (warehouse.publish): the member_events of days rolled up incrementally.
     added: set[Partition] = field(default_factory=set)
+    # The data files of staged partitions that hold rows carried over
+    # unchanged from the published partition (the split job's).
+    carried: dict[Partition, set[str]] = field(default_factory=dict)
     # Staged work files of the run that are never published (_changes/).
     changes: dict[Partition, list[str]] = field(default_factory=dict)
     rebuild: bool = False
@@ -434,7 +437,9 @@ def _carry(run: Run, days: list[str]) -> None:
             continue
         for entry in storage.ls(folder):
             if not entry.is_dir and layout.is_data_file(entry.name):
-                storage.rename("%s/%s" % (folder, entry.name), "%s/%s/%s-carried" % (roll_up, partition.path, entry.name))
+                name = "%s-carried" % entry.name
+                storage.rename("%s/%s" % (folder, entry.name), "%s/%s/%s" % (roll_up, partition.path, name))
+                run.carried.setdefault(partition, set()).add(name)
 
 
 def _check_readable(counters, group: str) -> None:

@@ -8,6 +8,8 @@ tests/integration), each of which provides ``storage``: an empty
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from warehouse import layout, manifest
@@ -124,6 +126,28 @@ def test_an_addition_keeps_the_published_files_and_adds_the_staged_ones(storage)
     assert leftovers(storage) == []
 
 
+def test_the_seal_names_the_publishing_run_and_commit_says_what_it_put_where(storage):
+    _write(storage, EVENTS_26.path + "/part-00000", "old\n")
+    storage.write_text(EVENTS_26.path + "/" + layout.SUCCESS, "")
+    assert Catalog(storage).sealed_by(EVENTS_26) == ""   # a seal written before seals named runs
+    staging = Staging(storage, "r2")
+    stage = staging.stage("roll_up")
+    _write(storage, stage + "/" + EVENTS_26.path + "/part-00000", "new\n")
+    _write(storage, stage + "/" + EVENTS_26.path + "/part-00001", "")   # empty: holds no rows
+    _write(storage, stage + "/" + DAILY_26.path + "/part-00003", "daily\n")
+    staged = {EVENTS_26: "roll_up", DAILY_26: "roll_up", DAILY_25: "roll_up"}
+    put = staging.seal(staged, added=frozenset({EVENTS_26}))
+    assert put == {EVENTS_26: ["part-r2-00000"], DAILY_26: ["part-00003"], DAILY_25: []}
+    assert staging.seal(staged, added=frozenset({EVENTS_26})) == put   # sealing again changes nothing
+    staging.commit(staged, added=frozenset({EVENTS_26}))
+    staging.discard()
+    assert _rows(storage, EVENTS_26) == ["new", "old"]
+    catalog = Catalog(storage)
+    assert [catalog.sealed_by(p) for p in (EVENTS_26, DAILY_26, DAILY_25)] == ["r2", "r2", "r2"]
+    with pytest.raises(FileNotFoundError):
+        catalog.sealed_by(Partition("member_events", "2026-11-01"))
+
+
 def test_an_addition_killed_while_swapped_in_is_finished_by_the_next_run(storage):
     if not storage.atomic_rename:
         pytest.skip("object stores copy in: no trash")
@@ -145,6 +169,29 @@ def test_an_addition_killed_while_swapped_in_is_finished_by_the_next_run(storage
     # what is left is the dead run's empty staging, which the next run removes
     assert leftovers(storage) == [staging.root]
     assert not storage.exists(staging.trash)
+
+
+def test_a_run_killed_after_its_commit_record_is_finished_with_its_writes(storage):
+    # The record (in the form that carries writes) exists, nothing is swapped in yet.
+    staging = Staging(storage, "r3")
+    staged = staging.stage("roll_up") + "/" + DAILY_26.path
+    _write(storage, staged + "/part-00000", "new\n")
+    storage.write_text(staged + "/" + layout.SUCCESS, "r3")
+    record = {"partitions": [["roll_up", DAILY_26.path]], "writes": {"_runs/dt=2026-11-26.json": "{}\n"}}
+    storage.write_text(staging.root + "/_COMMIT", json.dumps(record))
+    assert not storage.exists("_runs/dt=2026-11-26.json")
+    assert finish(storage) == [DAILY_26]
+    assert _rows(storage, DAILY_26) == ["new"] and Catalog(storage).sealed_by(DAILY_26) == "r3"
+    assert storage.read_text("_runs/dt=2026-11-26.json") == "{}\n"
+
+
+def test_commit_writes_its_files_after_the_swaps(storage):
+    staging = Staging(storage, "r4")
+    _write(storage, staging.stage("roll_up") + "/" + DAILY_26.path + "/part-00000", "a\n")
+    staging.commit({DAILY_26: "roll_up"}, writes={"_runs/dt=2026-11-26.json": '{"event_days": []}\n'})
+    staging.discard()
+    assert manifest.read(storage, "2026-11-26") == {"event_days": []}
+    assert leftovers(storage) == []
 
 
 def test_a_file_outside_every_partition_is_unexpected(storage):

@@ -33,6 +33,15 @@ class Catalog:
         """Whether the partition's folder holds its commit marker."""
         return self.storage.isfile("%s/%s" % (partition.path, layout.SUCCESS))
 
+    def sealed_by(self, partition: Partition) -> str:
+        """The id of the run that published the partition last ("" when unknown:
+        a seal written before seals named their run, or by hand)."""
+        try:
+            return self.storage.read_text("%s/%s" % (partition.path, layout.SUCCESS)).strip()
+        except FileNotFoundError:
+            raise IncompletePartition("partition %s is missing or incomplete (no %s)"
+                                      % (self.storage.uri(partition.path), layout.SUCCESS)) from None
+
     def data_files(self, partition: Partition) -> list[str]:
         """The data files of a complete partition, relative to the root, sorted."""
         if not self.is_complete(partition):

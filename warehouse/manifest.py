@@ -10,7 +10,19 @@ the filesystem renames atomically)::
      "counters": {"08": {"read": 6, "valid": 1, ...}}}
 
 ``event_days`` tells the HBase loader and Hive registration which event-day
-partitions the day's runs rewrote.
+partitions the day's runs rewrote. ``published`` says, for each of those
+partitions and each run of D that published it, which of the data files
+it put there hold rows the run wrote (``add_published``); the rows a run
+carried over unchanged from the partition before are left out::
+
+    "published": {"member_events/dt=2026-11-26": [
+        {"run": "3f2a9c0d1e4b5a69", "files": ["part-3f2a9c0d1e4b5a69-00000"], "added": true}]}
+
+``changed_files`` turns that into what a reader of the day's changes
+reads (the HBase loader loads those files, not the whole partition), or
+None when it cannot be told any more: the partition was republished
+since (its seal names another run, ``Catalog.sealed_by``) or a file is
+gone, or the manifest was written before runs recorded it.
 """
 
 from __future__ import annotations
@@ -19,6 +31,8 @@ import datetime as dt
 import json
 
 from warehouse import layout
+from warehouse.catalog import Catalog
+from warehouse.layout import Partition
 from warehouse.storage import Storage
 
 
@@ -40,10 +54,15 @@ def read(storage: Storage, day: dt.date | str) -> dict:
     return manifest
 
 
+def dumps(manifest: dict) -> str:
+    """A run manifest's text."""
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+
+
 def write(storage: Storage, day: dt.date | str, manifest: dict) -> str:
     """Write a landing day's run manifest whole; return its URI."""
     rel = layout.manifest_path(day)
-    storage.write_text(rel, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    storage.write_text(rel, dumps(manifest))
     return storage.uri(rel)
 
 
@@ -59,6 +78,39 @@ def event_days(storage: Storage, day: dt.date | str) -> list[str] | None:
         return sorted({layout.check_day(str(value)) for value in days})
     except layout.LayoutError as exc:
         raise BadManifest("run manifest of %s: %s" % (day, exc)) from None
+
+
+def add_published(manifest: dict, run_id: str, files: dict[Partition, list[str]], added: set[Partition]) -> None:
+    """Note in ``manifest`` the data files one run wrote into each partition
+    of ``files`` (those published as additions marked so)."""
+    published = manifest.setdefault("published", {})
+    for partition, names in sorted(files.items()):
+        entries = [entry for entry in published.get(partition.path, []) if entry.get("run") != run_id]
+        entries.append({"run": run_id, "files": sorted(names), "added": partition in added})
+        published[partition.path] = entries
+
+
+def changed_files(catalog: Catalog, day: dt.date | str, partition: Partition) -> list[str] | None:
+    """The data files of ``partition`` that hold what the runs of landing day
+    ``day`` wrote into it, relative to the root; None when they cannot be
+    told apart from the rest (read the partition whole)."""
+    entries = read(catalog.storage, day).get("published", {}).get(partition.path)
+    if not isinstance(entries, list) or not entries:
+        return None
+    present = {rel.rsplit("/", 1)[1] for rel in catalog.data_files(partition)}
+    sealed_by = catalog.sealed_by(partition)
+    wanted: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("files"), list):
+            raise BadManifest("run manifest of %s: published entries of %s must be objects with files"
+                              % (day, partition.path))
+        names = {str(name) for name in entry["files"]}
+        if not entry.get("added") and entry.get("run") != sealed_by:
+            return None  # republished since: what this run wrote is mixed with what it carried
+        if not names <= present:
+            return None
+        wanted |= names
+    return ["%s/%s" % (partition.path, name) for name in sorted(wanted)]
 
 
 def recent(storage: Storage, count: int) -> list[tuple[str, dict]]:

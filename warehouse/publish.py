@@ -21,7 +21,10 @@ time, with its commit marker:
   may see part of it.
 
 A partition the job wrote no rows to is published empty (a folder with only
-``_SUCCESS``), so "no rows" and "not processed" are told apart.
+``_SUCCESS``), so "no rows" and "not processed" are told apart. The seal
+holds the id of the run that published the partition last
+(``Catalog.sealed_by``): a reader that noted which files a run wrote can
+tell whether they are still the partition's (see ``warehouse.manifest``).
 
 **Adding to a partition.** A partition whose rows never change once
 written (``member_events``: one row per event) can be published as an
@@ -110,22 +113,39 @@ class Staging:
         """Make each of ``partitions`` staged under ``stage`` visible, sealed."""
         self.commit({partition: stage for partition in partitions}, added)
 
-    def commit(self, staged: dict[Partition, str], added: frozenset[Partition] = frozenset()) -> None:
-        """Publish every partition of the run at once: ``staged`` maps each to its stage.
-
-        Each staged folder is sealed (created empty if the job wrote no rows),
-        the commit record is written, and the partitions are swapped in. The
-        partitions in ``added`` keep their published files and gain the
-        staged ones (see "Adding to a partition" above).
-        """
+    def seal(self, staged: dict[Partition, str], added: frozenset[Partition] = frozenset()
+             ) -> dict[Partition, list[str]]:
+        """Seal every staged partition of the run (created empty if the job
+        wrote no rows; an addition's files named apart) and return the names
+        of the data files each will put into its partition, as published.
+        Sealing again changes nothing."""
+        put: dict[Partition, list[str]] = {}
         for partition, stage in sorted(staged.items()):
             folder = "%s/%s" % (self.stage(stage), partition.path)
             self.storage.makedirs(folder)
             if partition in added:
                 self._name_apart(folder)
-            self.storage.write_text("%s/%s" % (folder, layout.SUCCESS), "")
-        record = [[stage, partition.path] + ([ADD] if partition in added else [])
-                  for partition, stage in sorted(staged.items())]
+            put[partition] = sorted(entry.name for entry in self.storage.ls(folder)
+                                    if not entry.is_dir and layout.is_data_file(entry.name) and entry.size)
+            self.storage.write_text("%s/%s" % (folder, layout.SUCCESS), self.run_id)
+        return put
+
+    def commit(self, staged: dict[Partition, str], added: frozenset[Partition] = frozenset(),
+               writes: dict[str, str] | None = None) -> None:
+        """Publish every partition of the run at once: ``staged`` maps each to its stage.
+
+        Each staged folder is sealed (``seal``), the commit record is
+        written, and the partitions are swapped in. The partitions in
+        ``added`` keep their published files and gain the staged ones (see
+        "Adding to a partition" above). ``writes`` (path relative to the
+        root -> text) are written after the swaps, as part of the commit: a
+        run killed after its record was written gets them from ``finish``
+        (the run manifest, which says what the run published).
+        """
+        self.seal(staged, added)
+        record = {"partitions": [[stage, partition.path] + ([ADD] if partition in added else [])
+                                 for partition, stage in sorted(staged.items())],
+                  "writes": dict(sorted((writes or {}).items()))}
         self.storage.write_text("%s/%s" % (self.root, COMMIT), json.dumps(record))
         _finish(self.storage, self.run_id)
 
@@ -146,7 +166,7 @@ class Staging:
         # Each step can be done again: a run killed midway is finished by
         # ``finish`` doing what is left (the old files of an addition wait in
         # the trash until moved).
-        self.storage.write_text("%s/%s" % (staged, layout.SUCCESS), "")
+        self.storage.write_text("%s/%s" % (staged, layout.SUCCESS), self.run_id)
         target = partition.path
         old = "%s/%s" % (self.trash, target)
         if self.storage.exists(target):
@@ -188,8 +208,10 @@ def _finish(storage: Storage, run_id: str) -> list[Partition]:
     """Swap in every partition a committed run still has staged, then drop its record."""
     staging = Staging(storage, run_id)
     record = json.loads(storage.read_text("%s/%s" % (staging.root, COMMIT)))
+    if isinstance(record, list):  # a record written before commits carried writes
+        record = {"partitions": record, "writes": {}}
     done = []
-    for stage, path, *mode in record:
+    for stage, path, *mode in record["partitions"]:
         partition = Partition.parse(path)
         staged = "%s/%s" % (staging.stage(stage), path)
         if not storage.isdir(staged):
@@ -200,6 +222,8 @@ def _finish(storage: Storage, run_id: str) -> list[Partition]:
         else:
             staging._copy_in(staged, partition, add)
         done.append(partition)
+    for rel, text in record["writes"].items():
+        storage.write_text(rel, text)
     storage.rm(staging.trash)
     storage.rm("%s/%s" % (staging.root, COMMIT))
     return done

@@ -30,12 +30,11 @@ from hbase_schema.errors import (
 )
 from hbase_schema.jvm import JavaTools
 from hbase_schema.loader import LoadReport, load_partition
-from hbase_schema.partitions import partitions_to_load
+from hbase_schema.partitions import PartitionLoad, partitions_to_load
 from hbase_schema.presplit import java_splitter
 from kickback.commands.options import DAY
 from kickback.config import Settings
 from warehouse.catalog import Catalog
-from warehouse.layout import Partition
 from warehouse.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
@@ -95,7 +94,12 @@ def describe(settings: Settings) -> None:
 @click.pass_obj
 def load(settings: Settings, day: datetime.date, datasets: tuple[str, ...],
          bulk: bool, warehouse_root: str | None, progress: bool) -> None:
-    """Load a landing date's partitions into HBase and verify the row counts."""
+    """Load what a landing date's runs wrote into HBase and verify the row counts.
+
+    The summary snapshots of the date whole; of each event-day partition its
+    runs touched, the files they wrote (the whole partition when a later run
+    has republished it since).
+    """
     try:
         warehouse = Storage(warehouse_root or settings.warehouse_dir, settings.storage_options)
         plan = partitions_to_load(Catalog(warehouse), day, datasets or tables.TABLES)
@@ -105,12 +109,14 @@ def load(settings: Settings, day: datetime.date, datasets: tuple[str, ...],
     totals: dict[str, LoadReport] = {}
     with _pool(settings) as pool:
         _require_tables(pool, plan)
-        for dataset, partitions in plan.items():
-            for partition in partitions:
-                report = _load_one(settings, pool, warehouse, partition, tools, progress)
-                click.echo("%-16s dt=%s: %d rows in %.1fs (%.0f rows/s)" % (
-                    dataset, partition.dt, report.total_written, report.seconds,
-                    report.rows_per_second))
+        for dataset, loads in plan.items():
+            for load_ in loads:
+                report = _load_one(settings, pool, warehouse, load_, tools, progress)
+                click.echo("%-16s dt=%s: %d rows in %.1fs (%.0f rows/s)%s" % (
+                    dataset, load_.partition.dt, report.total_written, report.seconds,
+                    report.rows_per_second,
+                    "" if load_.whole else ", only what the day's runs wrote (%d file%s)"
+                    % (len(load_.files), "" if len(load_.files) == 1 else "s")))
                 total = totals.setdefault(dataset, LoadReport(dataset))
                 total.rows_read += report.rows_read
                 total.seconds += report.seconds
@@ -122,9 +128,9 @@ def load(settings: Settings, day: datetime.date, datasets: tuple[str, ...],
 
 
 def _load_one(settings: Settings, pool: happybase.ConnectionPool, warehouse: Storage,
-              partition: Partition, tools: JavaTools | None, progress: bool) -> LoadReport:
+              load_: PartitionLoad, tools: JavaTools | None, progress: bool) -> LoadReport:
+    partition, files = load_.partition, load_.files
     try:
-        files = Catalog(warehouse).data_files(partition)
         options = {"day": partition.day, "buckets": settings.hbase_buckets,
                    "workers": settings.hbase_load_workers, "opener": warehouse.open,
                    "batch_size": settings.hbase_batch_size, "progress": progress}
@@ -156,7 +162,7 @@ def _hfiles_home(settings: Settings, warehouse: Storage) -> tuple[Storage, str] 
     return base, "_hbase_bulk/%s" % uuid.uuid4().hex[:12]
 
 
-def _require_tables(pool: happybase.ConnectionPool, plan: dict[str, list[Partition]]) -> None:
+def _require_tables(pool: happybase.ConnectionPool, plan: dict[str, list[PartitionLoad]]) -> None:
     with pool.connection() as connection:
         existing = {name.decode() for name in connection.tables()}
     missing = sorted(tables.LAYOUTS[d].table for d in plan if tables.LAYOUTS[d].table not in existing)

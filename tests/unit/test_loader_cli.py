@@ -76,6 +76,27 @@ def test_load_writes_the_landing_dates_partitions(tmp_path, server, splits):
         keys.daily_key("m-0001", datetime.date(2026, 11, 26), 4)]
 
 
+def test_load_writes_only_the_rows_the_days_runs_wrote_while_they_are_noted(tmp_path, server, splits):
+    invoke(tmp_path, "create")
+    wh = tmp_path / "wh"
+    write_partition(wh, "member_daily", [member_daily(1), member_daily(2)], parts=2, dt="2026-11-26")
+    (wh / "member_daily" / "dt=2026-11-26" / "_SUCCESS").write_text("r1")
+    (wh / "_runs").mkdir()
+    (wh / "_runs" / "dt=2026-11-27.json").write_text(json.dumps({
+        "event_days": ["2026-11-26"],
+        "published": {"member_daily/dt=2026-11-26": [{"run": "r1", "files": ["part-00001"], "added": False}]}}))
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_daily", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "member_daily     dt=2026-11-26: 1 rows" in result.output
+    assert "only what the day's runs wrote (1 file)" in result.output
+    assert list(server.cells("clitest_member_daily")) == [
+        keys.daily_key("m-0002", datetime.date(2026, 11, 26), 4)]
+    # Republished by another run since: the partition is loaded whole.
+    (wh / "member_daily" / "dt=2026-11-26" / "_SUCCESS").write_text("r2")
+    result = invoke(tmp_path, "load", "--date", "2026-11-27", "--dataset", "member_daily", "--no-progress")
+    assert "member_daily     dt=2026-11-26: 2 rows" in result.output and "only what" not in result.output
+
+
 def test_load_with_a_bad_record_fails_with_file_and_line(tmp_path, server, splits):
     invoke(tmp_path, "create")
     (part,) = write_partition(tmp_path / "wh", "member_summary", [member_summary(1)])

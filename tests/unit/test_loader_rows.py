@@ -100,15 +100,82 @@ def test_partitions_follow_the_run_manifest(tmp_path):
     (tmp_path / "_runs" / "dt=2026-11-27.json").write_text(
         json.dumps({"event_days": ["2026-11-27", "2026-11-26", "2026-11-20"]}))
     plan = _plan(tmp_path, ["member_summary", "member_daily"])
-    assert [p.path for p in plan["member_daily"]] == ["member_daily/dt=2026-11-26", "member_daily/dt=2026-11-27"]
-    assert [p.path for p in plan["member_summary"]] == ["member_summary/dt=2026-11-27"]
+    assert [p.partition.path for p in plan["member_daily"]] == [
+        "member_daily/dt=2026-11-26", "member_daily/dt=2026-11-27"]
+    assert [p.partition.path for p in plan["member_summary"]] == ["member_summary/dt=2026-11-27"]
+    # A manifest without the runs' files (written before runs noted them): whole partitions.
+    assert all(p.whole for loads in plan.values() for p in loads)
 
 
 def test_without_a_manifest_every_complete_event_day_partition_is_loaded(tmp_path):
     _sealed(tmp_path, "device_daily", "2026-11-25", "2026-11-27")
     (tmp_path / "device_daily" / "dt=2026-11-26").mkdir()   # not sealed: skipped
+    (tmp_path / "device_daily" / "dt=2026-11-27" / "part-00000").write_text("x\n")
     plan = _plan(tmp_path, ["device_daily"])
-    assert [p.dt for p in plan["device_daily"]] == ["2026-11-25", "2026-11-27"]
+    assert [(p.partition.dt, p.files, p.whole) for p in plan["device_daily"]] == [
+        ("2026-11-25", [], True), ("2026-11-27", ["device_daily/dt=2026-11-27/part-00000"], True)]
+
+
+def _published(root, path, sealed_by, *names):
+    folder = root / path
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_text("row of %s\n" % name)
+    (folder / "_SUCCESS").write_text(sealed_by)
+
+
+def _manifest(root, published):
+    (root / "_runs").mkdir(exist_ok=True)
+    (root / "_runs" / "dt=2026-11-27.json").write_text(json.dumps(
+        {"event_days": sorted({path.split("dt=")[1] for path in published}), "published": published}))
+
+
+def _loads(root, dataset):
+    return [(p.partition.dt, [f.rsplit("/", 1)[1] for f in p.files], p.whole) for p in _plan(root, [dataset])[dataset]]
+
+
+def test_only_the_files_the_days_runs_wrote_are_loaded_while_they_are_the_partitions(tmp_path):
+    # Two runs of the landing day each added to an old day's events, and the last one
+    # republished the day's daily rows: what it carried over is not loaded again.
+    _published(tmp_path, "member_events/dt=2026-11-20", "r3", "part-00000", "part-r1-00000", "part-r2-00000",
+               "part-r3-00000")
+    _published(tmp_path, "member_daily/dt=2026-11-20", "r2", "part-00000", "part-00000-carried")
+    _manifest(tmp_path, {
+        "member_events/dt=2026-11-20": [{"run": "r1", "files": ["part-r1-00000"], "added": True},
+                                        {"run": "r2", "files": ["part-r2-00000"], "added": True}],
+        "member_daily/dt=2026-11-20": [{"run": "r2", "files": ["part-00000"], "added": False}],
+    })
+    assert _loads(tmp_path, "member_events") == [("2026-11-20", ["part-r1-00000", "part-r2-00000"], False)]
+    assert _loads(tmp_path, "member_daily") == [("2026-11-20", ["part-00000"], False)]
+
+
+def test_a_partition_republished_since_or_missing_a_file_is_loaded_whole(tmp_path):
+    # r1's rows of the daily partition are now among what a later run (r9) carried over,
+    # and an event day's additions were replaced by a recompute.
+    _published(tmp_path, "member_daily/dt=2026-11-20", "r9", "part-00000", "part-00000-carried")
+    _published(tmp_path, "member_events/dt=2026-11-20", "r9", "part-00000")
+    _manifest(tmp_path, {
+        "member_daily/dt=2026-11-20": [{"run": "r1", "files": ["part-00000"], "added": False}],
+        "member_events/dt=2026-11-20": [{"run": "r1", "files": ["part-r1-00000"], "added": True}],
+    })
+    assert _loads(tmp_path, "member_daily") == [("2026-11-20", ["part-00000", "part-00000-carried"], True)]
+    assert _loads(tmp_path, "member_events") == [("2026-11-20", ["part-00000"], True)]
+
+
+def test_two_runs_that_republished_one_daily_partition_load_it_whole(tmp_path):
+    # What r1 wrote, r2 carried over: r2's own files alone would lose it.
+    _published(tmp_path, "device_daily/dt=2026-11-27", "r2", "part-00000", "part-00000-carried")
+    _manifest(tmp_path, {"device_daily/dt=2026-11-27": [
+        {"run": "r1", "files": ["part-00000"], "added": False},
+        {"run": "r2", "files": ["part-00000"], "added": False}]})
+    assert _loads(tmp_path, "device_daily") == [("2026-11-27", ["part-00000", "part-00000-carried"], True)]
+
+
+def test_published_entries_that_are_not_objects_with_files_are_an_error(tmp_path):
+    _published(tmp_path, "device_daily/dt=2026-11-27", "r2", "part-00000")
+    _manifest(tmp_path, {"device_daily/dt=2026-11-27": ["part-00000"]})
+    with pytest.raises(ValueError, match="published entries of device_daily/dt=2026-11-27"):
+        _plan(tmp_path, ["device_daily"])
 
 
 def test_a_missing_summary_partition_is_an_error(tmp_path):

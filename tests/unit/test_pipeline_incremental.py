@@ -20,8 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import generate_landing
+from hbase_schema.loader import iter_rows
+from hbase_schema.partitions import EVENT_DAY_DATASETS, partitions_to_load
+from hbase_schema.tables import LAYOUTS
 from kickback.pipeline import PipelineError, rebuild_range, run_pipeline
 from tests.warehouse_tree import published
+from warehouse.catalog import Catalog
+from warehouse.storage import Storage
 
 DAYS = (dt.date(2026, 11, 26), dt.date(2026, 11, 27))
 HOURS = (0, 9, 23)
@@ -128,6 +133,82 @@ def test_any_order_of_runs_publishes_what_one_in_order_run_does(landing, referen
     again = data.draw(st.sampled_from(ALL), label="re-run")
     _run(settings_, again[0], [again[1]])
     assert published(base / "wh", state=True) == reference
+
+
+def _load(table: dict, warehouse: Path, day: dt.date | None = None) -> int:
+    """Load landing day ``day``'s plan of the event-day tables into ``table`` (a
+    stand-in for HBase: key -> cells), or every partition whole; the rows loaded."""
+    catalog = Catalog(Storage(str(warehouse)))
+    if day is None:
+        plan = {dataset: [(p, catalog.data_files(p)) for p in catalog.partitions(dataset)]
+                for dataset in EVENT_DAY_DATASETS}
+    else:
+        plan = {dataset: [(load.partition, load.files) for load in loads]
+                for dataset, loads in partitions_to_load(catalog, day, EVENT_DAY_DATASETS).items()}
+    loaded = 0
+    for dataset, loads in plan.items():
+        for partition, files in loads:
+            for row in iter_rows(LAYOUTS[dataset], [warehouse / rel for rel in files], day=partition.day):
+                table[dataset, row.key] = (row.cells, row.timestamp)
+                loaded += 1
+    return loaded
+
+
+def _holds(table: dict, warehouse: Path) -> None:
+    """Every published row is in ``table`` as published (a row a content change
+    took out of the warehouse stays in HBase: loads never delete)."""
+    whole: dict = {}
+    _load(whole, warehouse)
+    assert whole
+    assert {key: table.get(key) for key in whole} == whole
+
+
+@settings(max_examples=3)
+@given(data=st.data())
+def test_loading_each_landing_day_after_its_runs_holds_every_published_row(
+        landing, tmp_path_factory, data):
+    # Each day's load reads only the files its runs wrote while they are the
+    # partition's, so loads interleaved with runs in any order, each day loaded
+    # at some point after its last run, must leave nothing out.
+    base = tmp_path_factory.mktemp("loads")
+    settings_ = _settings(landing, base)
+    table: dict = {}
+    pending: set[dt.date] = set()
+    runs = data.draw(st.lists(st.sampled_from(ALL), min_size=len(ALL), max_size=len(ALL) + 3)
+                     .filter(lambda r: set(r) == set(ALL)), label="runs")
+    for day, hour in runs:
+        _run(settings_, day, [hour])
+        pending.add(day)
+        if data.draw(st.booleans(), label="load %s now" % day):
+            _load(table, base / "wh", day)
+            pending.discard(day)
+    for day in data.draw(st.permutations(sorted(pending)), label="loads at the end"):
+        _load(table, base / "wh", day)
+    _holds(table, base / "wh")
+
+
+def test_a_late_event_costs_its_old_days_load_the_rows_it_added(landing, tmp_path):
+    settings_ = _settings(landing, tmp_path)
+    warehouse = tmp_path / "wh"
+    table: dict = {}
+    _run(settings_, DAYS[0])
+    _load(table, warehouse, DAYS[0])
+    before = published(warehouse)["member_events/dt=2026-11-26"].splitlines()
+    _run(settings_, DAYS[1])
+    _load(table, warehouse, DAYS[1])
+    _holds(table, warehouse)
+    catalog = Catalog(Storage(str(warehouse)))
+    plan = partitions_to_load(catalog, DAYS[1], EVENT_DAY_DATASETS)
+    old = {dataset: load for dataset, loads in plan.items() for load in loads if load.partition.day == DAYS[0]}
+    assert set(old) == set(EVENT_DAY_DATASETS), "day two's late events reach day one"
+    assert not any(load.whole for load in old.values())
+    added = b"".join((warehouse / rel).read_bytes() for rel in old["member_events"].files).splitlines()
+    now = published(warehouse)["member_events/dt=2026-11-26"].splitlines()
+    assert added and sorted(added) == sorted(set(now) - set(before))
+    for dataset in ("device_daily", "member_daily"):
+        rows = b"".join((warehouse / rel).read_bytes() for rel in old[dataset].files).count(b"\n")
+        every = published(warehouse)["%s/dt=2026-11-26" % dataset].count(b"\n")
+        assert 0 < rows < every, (dataset, rows, every)
 
 
 def test_rebuild_gives_the_incremental_result(landing, reference, tmp_path):

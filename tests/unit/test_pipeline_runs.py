@@ -4,10 +4,12 @@ killed runs (inline runner, no JVM)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kickback.cli import main
@@ -83,6 +85,27 @@ def test_leftovers_of_killed_runs_are_cleaned_by_the_next_run(tmp_settings):
     assert "leftovers    none" in status.output
     assert "lock         free" in status.output
     assert "run          2026-11-27  hours 08" in status.output
+
+
+def test_a_run_killed_while_publishing_is_finished_with_its_manifest(tmp_settings, mocker):
+    # Killed right after its commit record: nothing swapped in, nothing cleaned up.
+    _land(tmp_settings)
+    mocker.patch("warehouse.publish._finish", side_effect=SystemExit("killed"))
+    mocker.patch("warehouse.publish.Staging.discard")
+    with pytest.raises(SystemExit):
+        run_pipeline(tmp_settings, DAY, runner="inline", say=lambda _: None)
+    mocker.stopall()
+    runs = Path(tmp_settings.warehouse_dir) / "_runs"
+    assert not (runs / "dt=2026-11-27.json").exists()
+    said = []
+    run_pipeline(tmp_settings, DAY, runner="inline", say=said.append)   # the same hour again
+    assert any(line.startswith("finished publishing ") for line in said), said
+    record = json.loads((runs / "dt=2026-11-27.json").read_text())
+    # The killed run added the member event; the re-run added nothing: the record is the killed run's.
+    (entry,) = record["published"]["member_events/dt=2026-11-27"]
+    assert entry["added"] and len(entry["files"]) == 1
+    assert entry["run"] == (Path(tmp_settings.warehouse_dir) / "member_events" / "dt=2026-11-27"
+                            / "_SUCCESS").read_text()
 
 
 def test_two_runs_started_together_never_interleave(tmp_settings, tmp_path):
