@@ -47,7 +47,8 @@ _PROBE_COLUMN = b"p:token"
 # starts and when it can serve clients.
 _MASTER_STARTING = b"STARTING service HMaster"
 _MASTER_INITIALISED = b"Master has completed initialization"
-_LOG_TAIL_BYTES = 8 << 20
+# The master's log is read backwards in chunks of this size until its last start.
+_LOG_CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,8 @@ def probe_hbase(ports: Sequence[int], log_file: Path) -> Readiness:
     closed = [port for port in ports if not port_open("127.0.0.1", port)]
     if closed:
         return Readiness(False, "port %s not open yet" % ", ".join(map(str, closed)))
-    initialised = None
     try:
-        with open(log_file, "rb") as log:
-            # The log grows over restarts; the last start is near its end.
-            size = log.seek(0, os.SEEK_END)
-            log.seek(max(0, size - _LOG_TAIL_BYTES))
-            for line in log:
-                if _MASTER_STARTING in line:
-                    initialised = False
-                elif _MASTER_INITIALISED in line and initialised is not None:
-                    initialised = True
+        initialised = _initialised_since_start(log_file)
     except OSError as exc:
         return Readiness(False, "cannot read the master's log %s (%s)" % (log_file, exc.strerror or exc))
     if initialised is None:
@@ -115,6 +107,32 @@ def probe_hbase(ports: Sequence[int], log_file: Path) -> Readiness:
     if not initialised:
         return Readiness(False, "the master is still initialising (hbase:meta and system tables)")
     return Readiness(True, "master initialised")
+
+
+def _initialised_since_start(log_file: Path) -> bool | None:
+    """Whether the master logged its initialisation after its last start (None: no start logged).
+
+    The log grows over restarts and a long-lived master keeps logging, so
+    its last start can be any distance from the end: the log is read
+    backwards, a chunk at a time, until it is found.
+    """
+    overlap = max(len(_MASTER_STARTING), len(_MASTER_INITIALISED)) - 1
+    initialised_later = False
+    with open(log_file, "rb") as log:
+        at = log.seek(0, os.SEEK_END)
+        later = b""
+        while at > 0:
+            step = min(_LOG_CHUNK_BYTES, at)
+            at -= step
+            log.seek(at)
+            # With the start of the chunk after it: a marker across the boundary is whole here.
+            data = log.read(step) + later[:overlap]
+            start = data.rfind(_MASTER_STARTING)
+            if start >= 0:
+                return initialised_later or data.find(_MASTER_INITIALISED, start) >= 0
+            initialised_later = initialised_later or _MASTER_INITIALISED in data
+            later = data
+    return None
 
 
 def probe_thrift(host: str, port: int, timeout_ms: int = 5000,

@@ -105,13 +105,28 @@ def ports_open(monkeypatch):
     (START + META + DONE + START + NOISE, False, "still initialising"),
     (START + META + DONE + START + NOISE + META + DONE + NOISE, True, "master initialised"),
     ("", False, "has not logged its start"),
+    # A long-lived master logs on and on: its start is found however far back it is.
+    (START + META + DONE + NOISE * 400, True, "master initialised"),
+    (START + META + DONE + START + NOISE * 400, False, "still initialising"),
+    (NOISE * 400, False, "has not logged its start"),
 ])
-def test_hbase_is_ready_once_its_master_has_initialised(tmp_path, ports_open, log, ready, detail):
+@pytest.mark.parametrize("chunk", [1 << 20, 50, 7])
+def test_hbase_is_ready_once_its_master_has_initialised(tmp_path, ports_open, monkeypatch, log, ready, detail,
+                                                        chunk):
+    # Small chunks put the markers across the boundaries of the log's backward reads.
+    monkeypatch.setattr(services, "_LOG_CHUNK_BYTES", chunk)
     path = tmp_path / "hbase.log"
     path.write_text(log)
     result = services.probe_hbase((2181, 16000, 16020), path)
     assert result.ready is ready
     assert detail in result.detail
+
+
+def test_a_master_that_logged_megabytes_since_its_start_is_ready(tmp_path, ports_open):
+    # A day of loads and compactions: its start was once looked for in the last 8 MiB only.
+    path = tmp_path / "hbase.log"
+    path.write_text(START + META + DONE + NOISE * ((12 << 20) // len(NOISE)))
+    assert services.probe_hbase((2181, 16000, 16020), path).ready
 
 
 def test_hbase_is_not_ready_without_its_log(tmp_path, ports_open):
