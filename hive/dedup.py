@@ -1,11 +1,15 @@
 """The analysts' ``events_dedup`` table: one row per event_id, by event day.
 
-``events`` keeps the first accepted copy of an event per landing hour, so a
-device's retry landing in a later hour is a second row there. For each event
-day a run touched, the ``events_dedup`` partition of that day is rebuilt from
-every landing day that can hold its events (event day - 1 to event day + 8:
-events are accepted up to 7 days late and up to 15 minutes early), keeping
-the copy that landed first.
+``events`` holds each event once, in the landing hour of its earliest copy
+(the pipeline's id index decides it), partitioned by landing hour. For each
+event day a run touched, the ``events_dedup`` partition of that day is
+rebuilt from every landing day that can hold its events (event day - 1 to
+event day + 8: events are accepted up to 7 days late and up to 15 minutes
+early), keeping the copy that landed first: a no-op rank since the pipeline
+owns ids across hours, kept so the table never depends on that. The
+rebuild reads up to ten landing days of ``events`` for each touched day:
+bounded, but not proportional to the run's new events (see docs/design.md,
+"Known limits").
 
 All the touched days are rebuilt by one statement, a Hive multi-insert: one
 scan of their ``events`` partitions and one MapReduce job, then one
