@@ -247,5 +247,9 @@ def _manifest(run: Run, put: dict[Partition, list[str]]) -> dict:
     counters[",".join("%02d" % h for h in report.hours)] = report.counters
     written = {partition: [name for name in names if name not in run.carried.get(partition, ())]
                for partition, names in put.items() if partition.dataset in layout.EVENT_DAY_DATASETS}
-    manifest.add_published(record, run.staging.run_id, written, run.added)
+    # A partition this run rewrote whole, or whose earlier runs' rows it kept apart, holds in
+    # its own files all that the landing day's runs wrote there.
+    whole = {partition for partition in written
+             if partition not in run.added and (partition not in run.carried or partition in run.taken_over)}
+    manifest.add_published(record, run.staging.run_id, written, run.added, supersedes=whole)
     return record

@@ -29,7 +29,7 @@ from mapreduce.mr_sketch_event_ids import MRSketchEventIds
 from mapreduce.mr_split_days import MRSplitDays
 from mapreduce.mr_summarize_entities import MRSummarizeEntities
 from mapreduce.mr_validate_events import MRValidateEvents
-from warehouse import layout
+from warehouse import layout, manifest
 from warehouse.catalog import Catalog
 from warehouse.layout import Partition
 from warehouse.publish import Staging, UnexpectedOutput
@@ -96,8 +96,11 @@ class Run:
     # (warehouse.publish): the member_events of days rolled up incrementally.
     added: set[Partition] = field(default_factory=set)
     # The data files of staged partitions that hold rows carried over
-    # unchanged from the published partition (the split job's).
+    # unchanged from the published partition (the split job's), and the
+    # partitions whose rows earlier runs of the landing day wrote the split
+    # kept apart (the run's files then hold those too).
     carried: dict[Partition, set[str]] = field(default_factory=dict)
+    taken_over: set[Partition] = field(default_factory=set)
     # Staged work files of the run that are never published (_changes/).
     changes: dict[Partition, list[str]] = field(default_factory=dict)
     rebuild: bool = False
@@ -419,27 +422,43 @@ def _split(run: Run, days: list[str]) -> list[str]:
         return []
     carried = [layout.partition(dataset, day) for day in days for dataset in _SPLIT_DATASETS]
     inputs = [path for partition in carried for path in run.files(partition)]
+    args = ["--run-keys", run.run_keys]
+    for partition in carried:
+        if partition.dataset in layout.KEPT:
+            written = manifest.changed_files(run.catalog, run.report.day, partition)
+            if written is not None:
+                # What earlier runs of the landing day wrote stays apart: this run takes it over.
+                run.taken_over.add(partition)
+                args += [arg for rel in written for arg in ("--written-file", rel)]
     run.say("      split %d days: the rows no event of the run changes are carried over as they are" % len(days))
-    counters = _run_stage(run, MRSplitDays, ["--run-keys", run.run_keys], _inputs(run, run.warehouse, inputs),
-                          "split", carried, changes=(layout.TOUCHED,))
+    counters = _run_stage(run, MRSplitDays, args, _inputs(run, run.warehouse, inputs),
+                          "split", carried, changes=(layout.TOUCHED, *layout.KEPT.values()))
     _check_readable(counters, "split_days")
-    _count_rows(run, counters, layout.ENTITY_DAILY_DATASETS)
+    rows = _rows(counters)
+    for dataset, kept in layout.KEPT.items():
+        run.report.rows[dataset] = run.report.rows.get(dataset, 0) + rows.get(dataset, 0) + rows.get(kept, 0)
     return days
 
 
 def _carry(run: Run, days: list[str]) -> None:
-    """Put the split job's carried rows beside the roll-up's in its staged partitions."""
+    """Put the split job's carried rows beside the roll-up's in its staged partitions
+    (the rows earlier runs of the landing day wrote as files of their own)."""
     split, roll_up = run.staging.stage("split"), run.staging.stage("roll_up")
     storage = run.warehouse
     for partition in (layout.partition(dataset, day) for day in days for dataset in _SPLIT_DATASETS):
-        folder = "%s/%s" % (split, partition.path)
-        if not storage.isdir(folder):
-            continue
-        for entry in storage.ls(folder):
-            if not entry.is_dir and layout.is_data_file(entry.name):
-                name = "%s-carried" % entry.name
-                storage.rename("%s/%s" % (folder, entry.name), "%s/%s/%s" % (roll_up, partition.path, name))
-                run.carried.setdefault(partition, set()).add(name)
+        sources = [(partition, "carried")]
+        if partition.dataset in layout.KEPT:
+            sources.append((layout.partition(layout.KEPT[partition.dataset], partition.dt), "kept"))
+        for source, suffix in sources:
+            folder = "%s/%s" % (split, source.path)
+            if not storage.isdir(folder):
+                continue
+            for entry in storage.ls(folder):
+                if not entry.is_dir and layout.is_data_file(entry.name):
+                    name = "%s-%s" % (entry.name, suffix)
+                    storage.rename("%s/%s" % (folder, entry.name), "%s/%s/%s" % (roll_up, partition.path, name))
+                    if suffix == "carried":
+                        run.carried.setdefault(partition, set()).add(name)
 
 
 def _check_readable(counters, group: str) -> None:

@@ -16,7 +16,12 @@ Output, line by line, byte for byte (no partial is parsed):
   the same partition (the unchanged part of the republished day);
 - a stored partial the filter may hold: into ``_changes/touched/dt=E``,
   which the roll up merges with the run's new partials;
-- a published row the filter may hold: nothing (the roll up writes it).
+- a published row the filter may hold: nothing (the roll up writes it);
+- a published row the filter rules out, from a file that an earlier run
+  of the same landing day wrote (``--written-file``, as the run manifest
+  notes it): the same line in ``_changes/kept_<dataset>/dt=E``, so the
+  rows the day's runs wrote stay apart from the rest for the HBase loader
+  (``warehouse.manifest``).
 
 A row is carried over only if the filter rules it out, and a Bloom filter
 never rules out what it holds, so no changed row is ever carried; a false
@@ -26,6 +31,8 @@ row or partial of a daily rollup (the driver fails the run).
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from mrjob.step import MRStep
 
@@ -48,6 +55,9 @@ class MRSplitDays(JobIO):
         super().configure_args()
         self.add_file_arg("--run-keys", dest="run_keys", required=True,
                           help="The run's filter of the daily rows it may change (mr_sketch_event_ids).")
+        self.add_passthru_arg("--written-file", dest="written_files", action="append", default=[],
+                              help="A published file (dataset/dt=E/name) an earlier run of the landing "
+                                   "day wrote: its carried rows are kept apart (repeatable).")
 
     def steps(self):
         """One map-only step."""
@@ -56,6 +66,7 @@ class MRSplitDays(JobIO):
     def mapper_init(self):
         """Load the filter; start the output."""
         self._keys = IdFilter.load(self.options.run_keys)
+        self._written = frozenset(self.options.written_files)
         self._file = None
         self.open_output()
 
@@ -64,7 +75,7 @@ class MRSplitDays(JobIO):
         path, line = self.split_input(line)
         source = self._file
         if source is None or source.path != path:
-            source = self._file = _InputFile(path)
+            source = self._file = _InputFile(path, self._written)
         line = line.rstrip(b"\r\n")
         if not line:
             return
@@ -74,7 +85,7 @@ class MRSplitDays(JobIO):
             self.increment_counter("split_days", "bad_" + source.dataset.replace("/", "_"))
             return
         if not self._keys.might_hold(key):
-            yield from self.emit_line(source.partition, line)
+            yield from self.emit_line(source.carry_to, line)
         elif source.is_state:
             yield from self.emit_line(source.touched, line)
 
@@ -87,9 +98,9 @@ class _InputFile:
     """What the mapper needs to know about the file it reads: its partition, and
     how to find the ``rollups.daily_key`` (as UTF-8 bytes) of one of its lines."""
 
-    __slots__ = ("dataset", "is_state", "partition", "path", "touched", "_day", "_prefix")
+    __slots__ = ("carry_to", "dataset", "is_state", "partition", "path", "touched", "_day", "_prefix")
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, written: frozenset[str] = frozenset()):
         partition = layout.partition_of_file(path)
         if partition.dataset not in _ROLLUPS + (layout.DAILY_STATE,):
             raise ValueError("not an input of this job: %s" % path)
@@ -98,6 +109,10 @@ class _InputFile:
         self.partition = partition.path
         self.touched = layout.partition(layout.TOUCHED, partition.dt).path
         self.is_state = partition.dataset == layout.DAILY_STATE
+        # Where its untouched lines go: its own partition, or kept apart (an earlier run's rows).
+        self.carry_to = self.partition
+        if not self.is_state and "%s/%s" % (partition.path, posixpath.basename(path)) in written:
+            self.carry_to = layout.partition(layout.KEPT[partition.dataset], partition.dt).path
         self._day = partition.dt
         # A published row's key: its day and dataset, then its entity.
         self._prefix = daily_key(partition.dt, partition.dataset, "").encode("utf-8")

@@ -80,12 +80,16 @@ def event_days(storage: Storage, day: dt.date | str) -> list[str] | None:
         raise BadManifest("run manifest of %s: %s" % (day, exc)) from None
 
 
-def add_published(manifest: dict, run_id: str, files: dict[Partition, list[str]], added: set[Partition]) -> None:
+def add_published(manifest: dict, run_id: str, files: dict[Partition, list[str]], added: set[Partition],
+                  supersedes: set[Partition] = frozenset()) -> None:
     """Note in ``manifest`` the data files one run wrote into each partition
-    of ``files`` (those published as additions marked so)."""
+    of ``files`` (those published as additions marked so). For the
+    partitions in ``supersedes`` the run's files hold all that earlier runs
+    of the day wrote there too: their entries go."""
     published = manifest.setdefault("published", {})
     for partition, names in sorted(files.items()):
-        entries = [entry for entry in published.get(partition.path, []) if entry.get("run") != run_id]
+        entries = [] if partition in supersedes else published.get(partition.path, [])
+        entries = [entry for entry in entries if entry.get("run") != run_id]
         entries.append({"run": run_id, "files": sorted(names), "added": partition in added})
         published[partition.path] = entries
 

@@ -171,6 +171,21 @@ def test_two_runs_that_republished_one_daily_partition_load_it_whole(tmp_path):
     assert _loads(tmp_path, "device_daily") == [("2026-11-27", ["part-00000", "part-00000-carried"], True)]
 
 
+def test_a_run_notes_its_files_beside_the_days_earlier_runs_or_instead_of_them():
+    from warehouse import manifest
+    from warehouse.layout import Partition
+
+    daily, events = Partition("device_daily", "2026-11-20"), Partition("member_events", "2026-11-20")
+    record = {}
+    manifest.add_published(record, "r1", {daily: ["part-00000"], events: ["part-r1-00000"]}, {events})
+    manifest.add_published(record, "r2", {daily: ["part-00000", "part-00000-kept"], events: ["part-r2-00000"]},
+                           {events}, supersedes={daily})
+    assert record["published"] == {
+        "device_daily/dt=2026-11-20": [{"run": "r2", "files": ["part-00000", "part-00000-kept"], "added": False}],
+        "member_events/dt=2026-11-20": [{"run": "r1", "files": ["part-r1-00000"], "added": True},
+                                        {"run": "r2", "files": ["part-r2-00000"], "added": True}]}
+
+
 def test_published_entries_that_are_not_objects_with_files_are_an_error(tmp_path):
     _published(tmp_path, "device_daily/dt=2026-11-27", "r2", "part-00000")
     _manifest(tmp_path, {"device_daily/dt=2026-11-27": ["part-00000"]})

@@ -37,9 +37,9 @@ def _filter(root, *keys):
     return str(path)
 
 
-def run_job(root, run_keys, *paths):
+def run_job(root, run_keys, *paths, options=()):
     """Sorted output lines and the job's counters."""
-    job = MRSplitDays(["-r", "inline", "--no-conf", "--run-keys", run_keys, *paths])
+    job = MRSplitDays(["-r", "inline", "--no-conf", "--run-keys", run_keys, *options, *paths])
     with job.make_runner() as runner:
         runner.run()
         lines = sorted("%s\t%s" % (key, value.rstrip("\n")) for key, value in job.parse_output(runner.cat_output()))
@@ -68,6 +68,22 @@ def test_untouched_rows_are_carried_and_touched_partials_go_to_the_roll_up(tmp_p
         TOUCHED + "\t" + state[0], TOUCHED + "\t" + state[2],  # merged again by the roll up
     ])  # the touched rows themselves: the roll up writes them
     assert counters["rows"] == {"_state/daily": 2, "device_daily": 1, "member_daily": 1, "_changes/touched": 2}
+
+
+def test_untouched_rows_an_earlier_run_of_the_day_wrote_are_kept_apart(tmp_path, day):
+    state, devices, members, paths = day
+    extra = tmp_path / DEVICES / "part-00000-carried"
+    extra.write_text("d-other\tpos\t1\n")
+    keys = _filter(tmp_path, daily_key(DAY, "device_daily", "d-touched"))
+    lines, counters = run_job(tmp_path, keys, *paths, str(extra),
+                              options=("--written-file", DEVICES + "/part-00000",
+                                       "--written-file", "_state/daily/dt=%s/part-00000" % DAY))
+    kept = "_changes/kept_device_daily/dt=%s" % DAY
+    assert [line for line in lines if line.startswith(("device_daily", "_changes/kept"))] == [
+        kept + "\t" + devices[1],        # from the file the earlier run wrote
+        DEVICES + "\td-other\tpos\t1"]  # carried over as before
+    # Stored partials are never kept apart (nothing loads them); the members' file was not named.
+    assert counters["rows"]["_state/daily"] == 3 and counters["rows"]["member_daily"] == 2
 
 
 def test_a_key_of_another_day_or_kind_does_not_touch(tmp_path, day):

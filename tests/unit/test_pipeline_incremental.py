@@ -211,6 +211,26 @@ def test_a_late_event_costs_its_old_days_load_the_rows_it_added(landing, tmp_pat
         assert 0 < rows < every, (dataset, rows, every)
 
 
+def test_a_day_run_hour_by_hour_loads_only_what_its_runs_wrote_into_an_old_day(landing, tmp_path):
+    # Each hour's run republishes day one's daily rows; the later ones keep the rows
+    # the earlier ones wrote apart from the rest they carry over.
+    settings_ = _settings(landing, tmp_path)
+    warehouse = tmp_path / "wh"
+    _run(settings_, DAYS[0])
+    before = published(warehouse)
+    reached = [DAYS[0].isoformat() in _run(settings_, DAYS[1], [hour]).event_days for hour in HOURS]
+    assert sum(reached) >= 2, reached
+    now = published(warehouse)
+    plan = partitions_to_load(Catalog(Storage(str(warehouse))), DAYS[1], ("device_daily", "member_daily"))
+    for dataset, loads in plan.items():
+        (old,) = [load for load in loads if load.partition.day == DAYS[0]]
+        assert not old.whole, dataset
+        loaded = b"".join((warehouse / rel).read_bytes() for rel in old.files).splitlines()
+        rows = now["%s/dt=2026-11-26" % dataset].splitlines()
+        changed = set(rows) - set(before["%s/dt=2026-11-26" % dataset].splitlines())
+        assert changed and changed <= set(loaded) and len(loaded) < len(rows), (dataset, len(loaded), len(rows))
+
+
 def test_rebuild_gives_the_incremental_result(landing, reference, tmp_path):
     settings_ = _settings(landing, tmp_path)
     for day, hour in reversed(ALL):

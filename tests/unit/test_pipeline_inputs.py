@@ -203,14 +203,16 @@ def test_a_day_split_with_no_touched_member_keeps_every_member_row(tmp_settings)
     members = warehouse / "member_daily" / "dt=2026-11-27"
     before = _rows_of(members)
     # Hour 09 brings one heartbeat of p-2 from 08:30: it touches p-2's row of
-    # the day, and no member row, so the whole member_daily partition is carried.
+    # the day, and no member row, so the whole member_daily partition is carried
+    # (kept apart, as hour 08's run of the same landing day wrote it).
     _land(landing, 9, "a.jsonl", b'{"event_id":"e-3","device_id":"p-2","device_type":"phone",'
           b'"event_type":"heartbeat","ts":"2026-11-27T08:30:00Z","attrs":{"battery_pct":50}}\n')
     lines: list[str] = []
     _run(tmp_settings, lines, hours=[9])
     assert any(line.strip().startswith("split 1 days") for line in lines), lines
     assert _rows_of(members) == before and len(before) == 2
-    assert not [part for part in members.glob("part-*") if not part.name.endswith("-carried")]
+    parts = [part for part in members.glob("part-*") if part.stat().st_size]
+    assert parts and all(part.name.endswith("-kept") for part in parts), parts
     devices = {row["device_id"]: row for row in (tsv.decode_record(line, DEVICE_DAILY_COLUMNS)
                                                  for line in _rows_of(warehouse / "device_daily" / "dt=2026-11-27"))}
     assert {device: row["event_count"] for device, row in devices.items()} == {"p-1": "1", "p-2": "2"}
