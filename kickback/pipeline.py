@@ -17,9 +17,10 @@ mrjob job run on the configured runner:
 3. roll up: MRRollUpDays merges the added events into the stored partials
    of the event days they touch and into the landing day's summary delta;
    days that lost content (rare) are recomputed from their events.
-4. summarize: MRSummarizeEntities merges the previous snapshot's state with
-   the day's delta into ``device_summary``, ``member_summary`` and the new
-   state, then does the same for any later snapshot day (a re-run of an
+4. summarize: MRSummarizeDevices, then MRSummarizeMembers (with the devices
+   entries the first sent), merge the previous snapshot's state with the
+   day's delta into ``device_summary``, ``member_summary`` and the new
+   state, then do the same for any later snapshot day (a re-run of an
    earlier day changes them).
 
 The driver handles metadata, never rows: each job writes its rows into its

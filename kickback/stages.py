@@ -21,13 +21,15 @@ from mrjob.step import StepFailedException
 from kickback.config import Settings
 from kickback.landing import Landing
 from kickback.runners import SIM_RUNNERS
+from mapreduce import summaries
 from mapreduce.contract import REJECT_REASONS
 from mapreduce.id_filter import capacity_for
 from mapreduce.mr_drop_events import MRDropEvents
 from mapreduce.mr_roll_up_days import MRRollUpDays
 from mapreduce.mr_sketch_event_ids import MRSketchEventIds
 from mapreduce.mr_split_days import MRSplitDays
-from mapreduce.mr_summarize_entities import MRSummarizeEntities
+from mapreduce.mr_summarize_devices import MRSummarizeDevices
+from mapreduce.mr_summarize_members import MRSummarizeMembers
 from mapreduce.mr_validate_events import MRValidateEvents
 from warehouse import layout, manifest
 from warehouse.catalog import Catalog
@@ -480,31 +482,63 @@ def _summarize(run: Run) -> None:
 
 def _summarize_day(run: Run, snapshot: str, stage: str) -> None:
     earlier = [p for p in run.partitions(layout.SNAPSHOT_STATE) if p.dt < snapshot]
-    inputs = run.files(earlier[-1]) if earlier else []
-    inputs += run.files(layout.partition(layout.DELTAS, snapshot))
+    state = run.files(earlier[-1]) if earlier else []
+    delta = run.files(layout.partition(layout.DELTAS, snapshot))
     as_of = _as_of(run, snapshot)
     run.say("[4/4] summarize devices and members as of %s: %s and the day's delta"
             % (as_of, "the state of %s" % earlier[-1].dt if earlier else "no earlier state"))
-    publish = [layout.partition(dataset, snapshot)
-               for dataset in layout.SNAPSHOT_DATASETS + (layout.SNAPSHOT_STATE,)]
-    if not inputs:
+    if not state and not delta:
         run.say("      no events yet: empty snapshots")
-        _stage_empty(run, stage, publish)
+        _stage_empty(run, stage, [layout.partition(dataset, snapshot)
+                                  for dataset in layout.SNAPSHOT_DATASETS + (layout.SNAPSHOT_STATE,)])
         return
     args = ["--as-of", as_of, "--snapshot-dt", snapshot]
-    counters = _run_stage(run, MRSummarizeEntities, args, _inputs(run, run.warehouse, inputs), stage, publish)
+    counters = _summarize_entities(run, snapshot, args, state, delta, stage)
     if counters.get(("summarize_entities", "legacy_state"), 0) and not counters.get(
             ("summarize_entities", "bad_state"), 0):
         # Written before member states held their devices entries: once, every entry is sent.
         run.say("      the state of %s holds no devices entries (an earlier version wrote it): "
                 "summarize again, every device sending every member its entry" % earlier[-1].dt)
-        counters = _run_stage(run, MRSummarizeEntities, args + ["--join-all"],
-                              _inputs(run, run.warehouse, inputs), stage + "-join-all", publish)
+        counters = _summarize_entities(run, snapshot, args, state, delta, stage + "-join-all", join_all=True)
     if counters.get(("summarize_entities", "bad_state"), 0):
         raise PipelineError("%d state rows could not be read; the warehouse may be damaged"
                             % counters["summarize_entities", "bad_state"])
     if stage == "summarize":
         _count_rows(run, counters, layout.SNAPSHOT_DATASETS)
+
+
+def _summarize_entities(run: Run, snapshot: str, args: list[str], state: list[str], delta: list[str],
+                        stage: str, join_all: bool = False) -> dict[tuple[str, str], int]:
+    """The devices job, then the members job with the entries it sent; the devices' new
+    state becomes the snapshot state's ``-devices`` files. Both jobs' counters."""
+    work = [layout.partition(dataset, snapshot) for dataset in (layout.DEVICE_STATE, layout.DEVICE_ENTRIES)]
+    for partition in work:
+        run.changes.pop(partition, None)
+    counters: dict[tuple[str, str], int] = {}
+    devices_stage = stage + "-devices"
+    devices = [layout.partition(summaries.DEVICE_SUMMARY, snapshot)]
+    inputs = layout.state_files(state, devices=True) + delta
+    if inputs:
+        counters = _run_stage(run, MRSummarizeDevices, args + (["--join-all"] if join_all else []),
+                              _inputs(run, run.warehouse, inputs), devices_stage, devices,
+                              changes=(layout.DEVICE_STATE, layout.DEVICE_ENTRIES))
+    else:
+        _stage_empty(run, devices_stage, devices)
+    members = [layout.partition(summaries.MEMBER_SUMMARY, snapshot), layout.partition(layout.SNAPSHOT_STATE, snapshot)]
+    inputs = layout.state_files(state, devices=False) + delta + run.changes.get(work[1], [])
+    if inputs:
+        for key, amount in _run_stage(run, MRSummarizeMembers, args, _inputs(run, run.warehouse, inputs),
+                                      stage, members).items():
+            counters[key] = counters.get(key, 0) + amount
+    else:
+        _stage_empty(run, stage, members)
+    folder = "%s/%s" % (run.staging.stage(stage), members[1].path)
+    device_state = run.changes.pop(work[0], [])
+    if device_state:
+        run.warehouse.makedirs(folder)
+    for path in device_state:
+        run.warehouse.rename(path, "%s/%s%s" % (folder, path.rsplit("/", 1)[1], layout.DEVICE_STATE_SUFFIX))
+    return counters
 
 
 def _as_of(run: Run, snapshot: str) -> str:

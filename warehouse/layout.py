@@ -33,7 +33,9 @@ and published the same way, and read only by the pipeline itself:
 - ``_state/daily`` (event day): the mergeable partials of ``device_daily``
   and ``member_daily`` rows;
 - ``_state/snapshot`` (snapshot): the mergeable partials of a snapshot's
-  summaries.
+  summaries, the devices' in files named apart (``DEVICE_STATE_SUFFIX``)
+  so that each summarize job reads its own kind; a snapshot written
+  before holds both kinds in every file (``state_files``).
 
 More names exist only inside a run's staging folder, never published:
 ``_changes/added`` (events a run adds to the rollups and deltas) and
@@ -42,7 +44,10 @@ by landing hour; ``_changes/run_ids`` and ``_changes/run_keys`` (``dt=``
 the landing day: filters of the event ids the run's raw lines carry and
 of the daily rollup rows they change); ``_changes/touched`` (``dt=`` an
 event day: the stored partials of the rows the run may change, split
-from the day's untouched ones).
+from the day's untouched ones); ``_changes/device_state`` and
+``_changes/device_entries`` (``dt=`` the snapshot: the devices' new state,
+then moved into the snapshot's files, and the devices entries sent to
+their members).
 
 Pure standard library: the jobs import it on task nodes.
 """
@@ -73,11 +78,13 @@ DROPPED = "_changes/dropped"
 RUN_IDS = "_changes/run_ids"
 RUN_KEYS = "_changes/run_keys"
 TOUCHED = "_changes/touched"
+DEVICE_STATE = "_changes/device_state"
+DEVICE_ENTRIES = "_changes/device_entries"
 # The rows of a daily rollup that an earlier run of the same landing day
 # wrote, carried over apart from the other untouched rows (mr_split_days).
 KEPT = {dataset: "_changes/kept_" + dataset for dataset in ENTITY_DAILY_DATASETS}
 STATE_DATASETS = (IDS, DELTAS, DAILY_STATE, SNAPSHOT_STATE)
-CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS, RUN_KEYS, TOUCHED, *KEPT.values())
+CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS, RUN_KEYS, TOUCHED, DEVICE_STATE, DEVICE_ENTRIES, *KEPT.values())
 # Every name a Partition may have, and those partitioned by landing hour.
 _NAMES = DATASETS + STATE_DATASETS + CHANGE_DATASETS
 _HOURLY = LANDING_HOUR_DATASETS + (IDS, ADDED, DROPPED)
@@ -215,6 +222,20 @@ def parse_hour_name(name: str) -> int | None:
 def is_data_file(name: str) -> bool:
     """Whether a file name inside a partition folder holds rows."""
     return name.startswith(PART_PREFIX)
+
+
+# The devices' files of a ``_state/snapshot`` partition end with this.
+DEVICE_STATE_SUFFIX = "-devices"
+
+
+def state_files(files: list[str], devices: bool) -> list[str]:
+    """The files of a snapshot's state (paths or names) that hold the devices' partials
+    (``devices``) or the members'. A state written before the two were named apart holds
+    both in every file: all of them, for either."""
+    mine = [path for path in files if path.endswith(DEVICE_STATE_SUFFIX) == devices]
+    if any(path.endswith(DEVICE_STATE_SUFFIX) for path in files):
+        return mine
+    return list(files)
 
 
 def manifest_path(day: _dt.date | str) -> str:

@@ -6,12 +6,13 @@ import pytest
 
 from mapreduce import jobio
 from mapreduce.mr_roll_up_days import MRRollUpDays
-from mapreduce.mr_summarize_entities import MRSummarizeEntities
+from mapreduce.mr_summarize_devices import MRSummarizeDevices
+from mapreduce.mr_summarize_members import MRSummarizeMembers
 from mapreduce.mr_validate_events import MRValidateEvents
 
-JOBS = [MRValidateEvents, MRRollUpDays, MRSummarizeEntities]
+JOBS = [MRValidateEvents, MRRollUpDays, MRSummarizeDevices, MRSummarizeMembers]
 # Each job's required switches.
-REQUIRED = {MRSummarizeEntities: ["--as-of", "2026-11-27T23"]}
+REQUIRED = {MRSummarizeDevices: ["--as-of", "2026-11-27T23"], MRSummarizeMembers: ["--as-of", "2026-11-27T23"]}
 
 
 @pytest.mark.parametrize("job_class", JOBS)

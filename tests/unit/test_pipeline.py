@@ -215,3 +215,34 @@ def test_a_member_state_from_before_states_held_devices_is_summarized_again_whol
     migrated, expected = (published(s.warehouse_dir, state=True) for s in (tmp_settings, reference))
     assert migrated.pop(old) != expected.pop(old)
     assert migrated == expected and "member_summary/dt=2026-11-27" in expected
+
+
+def test_a_snapshot_state_holds_the_devices_in_files_of_their_own(tmp_settings):
+    _generate(tmp_settings, [8, 9])
+    _run(tmp_settings)
+    folder = Path(tmp_settings.warehouse_dir) / ("_state/snapshot/dt=%s" % DAY)
+    kinds = {part.name: {line.split('"', 2)[1] for line in part.read_text(encoding="utf-8").splitlines()}
+             for part in folder.glob("part-*")}
+    devices = {name for name in kinds if name.endswith("-devices")}
+    assert devices and devices != set(kinds)
+    assert all(kinds[name] == ({"device"} if name in devices else {"member"}) for name in kinds)
+
+
+def test_a_snapshot_state_of_both_kinds_a_file_is_read_as_the_split_one(tmp_settings, tmp_path):
+    # what the version before this one wrote: devices and members in the same files
+    before = DAY - dt.timedelta(days=1)
+    _generate(tmp_settings, [8], day=before)
+    _generate(tmp_settings, [8], seed=8)
+    reference = tmp_settings.replace(warehouse_dir=str(tmp_path / "reference"))
+    for settings in (tmp_settings, reference):
+        _run(settings, day=before)
+    old = Path(tmp_settings.warehouse_dir) / ("_state/snapshot/dt=%s" % before)
+    parts = sorted(old.glob("part-*"))
+    lines = sorted(line for part in parts for line in part.read_text(encoding="utf-8").splitlines(keepends=True))
+    for part in parts:
+        part.unlink()
+    (old / "part-00000").write_text("".join(lines[::2]), encoding="utf-8")
+    (old / "part-00001").write_text("".join(lines[1::2]), encoding="utf-8")
+    for settings in (tmp_settings, reference):
+        _run(settings)
+    assert published(tmp_settings.warehouse_dir, state=True) == published(reference.warehouse_dir, state=True)

@@ -1,16 +1,20 @@
-"""MRSummarizeEntities through the inline runner: the previous snapshot's state and
-the landing day's summary delta in, device and member summaries and the new state out."""
+"""MRSummarizeDevices, then MRSummarizeMembers, through the inline runner: the previous
+snapshot's state and the landing day's summary delta in, device and member summaries
+and the new state out (the devices' state in its own files, as the driver puts it)."""
 
 from __future__ import annotations
 
 import json
+import pathlib
 import random
 
 import pytest
 
 from mapreduce import rollups, summaries
 from mapreduce.merges import state_line
-from mapreduce.mr_summarize_entities import MRSummarizeEntities
+from warehouse import layout
+from mapreduce.mr_summarize_devices import MRSummarizeDevices
+from mapreduce.mr_summarize_members import MRSummarizeMembers
 
 
 def tsv_lines(text):
@@ -77,41 +81,72 @@ def deltas_28(root):
     return [deltas(root, "2026-11-28", EVENTS_28["07"] + EVENTS_28["08"])]
 
 
-def run_job(*args):
-    """Run the job inline; (sorted 'partition<TAB>row' lines, counters)."""
-    job = MRSummarizeEntities(["-r", "inline", "--no-conf", *map(str, args)])
+def _run(job_class, args, inputs):
+    """Run one job inline; ('partition<TAB>row' lines, counters)."""
+    job = job_class(["-r", "inline", "--no-conf", *args, *inputs])
     with job.make_runner() as runner:
         runner.run()
-        lines = sorted(key + "\t" + value.removesuffix("\n") for key, value in job.parse_output(runner.cat_output()))
+        lines = [key + "\t" + value.removesuffix("\n") for key, value in job.parse_output(runner.cat_output())]
         counters = {}
         for step in runner.counters():
-            for group, names in step.items():
-                counters.setdefault(group, {}).update(names)
+            _add(counters, step)
         return lines, counters
 
 
+def _add(counters, more):
+    for group, names in more.items():
+        for name, amount in names.items():
+            counters.setdefault(group, {})[name] = counters.get(group, {}).get(name, 0) + amount
+    return counters
+
+
+def run_job(*args):
+    """Run the devices job, then the members job with the entries it sent, as the driver
+    does; (sorted 'partition<TAB>row' lines, both jobs' counters). The devices' state
+    is named as the snapshot state it becomes, the entries are left out."""
+    options = [str(arg) for arg in args if not str(arg).startswith("/")]
+    paths = [str(arg) for arg in args if str(arg).startswith("/")]
+    state = [path for path in paths if "/_state/snapshot/" in path]
+    delta = [path for path in paths if path not in state]
+    devices, counters = _run(MRSummarizeDevices, options, layout.state_files(state, devices=True) + delta)
+    inputs = layout.state_files(state, devices=False) + delta
+    sent = [line.split("\t", 1) for line in devices if line.startswith(layout.DEVICE_ENTRIES + "/")]
+    if sent:
+        root = pathlib.Path(paths[0].split("/_state/", 1)[0]) / "sent"
+        inputs.append(write(root, sent[0][0], [row for _, row in sent]))
+    members, more = _run(MRSummarizeMembers, [option for option in options if option != "--join-all"], inputs)
+    lines = [line.replace(layout.DEVICE_STATE + "/", layout.SNAPSHOT_STATE + "/", 1) for line in devices
+             if not line.startswith(layout.DEVICE_ENTRIES + "/")]
+    return sorted(lines + members), _add(counters, more)
+
+
 def snapshot(root, as_of, *paths):
-    """Run the job on ``paths``; (its summary lines, the path of the state it wrote)."""
+    """Run the jobs on ``paths``; (their summary lines, the paths of the state they wrote:
+    the members' file and the devices' file, as the driver publishes them)."""
     lines, _ = run_job("--as-of", as_of, *paths)
     state = [line.split("\t", 1) for line in lines if line.startswith("_state/snapshot/")]
     assert state and len({partition for partition, _ in state}) == 1
-    path = write(root, state[0][0], [row for _, row in state])
-    return [line for line in lines if line.startswith(SUMMARIES)], path
+    files = [write(root, state[0][0], [row for _, row in state if row.startswith(prefix)], name)
+             for prefix, name in (('["member"', "part-00000"), ('["device"', "part-00000" + layout.DEVICE_STATE_SUFFIX))]
+    return [line for line in lines if line.startswith(SUMMARIES)], files
 
 
 def test_previous_state_plus_the_days_delta(tmp_path):
     _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
-    assert state_27.endswith("_state/snapshot/dt=2026-11-27/part-00000")
-    lines, counters = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path))
+    assert [path.rsplit("/", 2)[1:] for path in state_27] == [
+        ["dt=2026-11-27", "part-00000"], ["dt=2026-11-27", "part-00000-devices"]]
+    lines, counters = run_job("--as-of", "2026-11-28T09", *state_27, *deltas_28(tmp_path))
     assert [line for line in lines if line.startswith(SUMMARIES)] == sorted(EXPECTED_28)
     # one state line per device and per member
     assert len([line for line in lines if line.startswith("_state/snapshot/dt=2026-11-28\t")]) == 8
-    assert counters["rows"] == {"device_summary": 4, "member_summary": 4, "_state/snapshot": 8}
+    # the devices sent the entries that changed: m1 (phone-1 seen later), m2 (pos-1 later, beacon-1 new)
+    assert counters["rows"] == {"device_summary": 4, "_changes/device_state": 4, "_changes/device_entries": 3,
+                                "member_summary": 4, "_state/snapshot": 4}
 
 
 def test_previous_state_plus_deltas_equals_every_delta_at_once(tmp_path):
     _, state_27 = snapshot(tmp_path / "a", "2026-11-27T23", deltas(tmp_path / "a", "2026-11-27", EVENTS_27))
-    stepwise, _ = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path / "a"))
+    stepwise, _ = run_job("--as-of", "2026-11-28T09", *state_27, *deltas_28(tmp_path / "a"))
     at_once, _ = run_job("--as-of", "2026-11-28T09", deltas(tmp_path / "b", "2026-11-27", EVENTS_27),
                          *deltas_28(tmp_path / "b"))
     assert stepwise == at_once
@@ -120,10 +155,10 @@ def test_previous_state_plus_deltas_equals_every_delta_at_once(tmp_path):
 def test_the_state_round_trips(tmp_path):
     rows_28, state_28 = snapshot(tmp_path, "2026-11-28T09", *deltas_28(tmp_path),
                                  deltas(tmp_path, "2026-11-27", EVENTS_27))
-    rows_29, state_29 = snapshot(tmp_path, "2026-11-29T09", state_28)
+    rows_29, state_29 = snapshot(tmp_path, "2026-11-29T09", *state_28)
     assert rows_29 == [line.replace("dt=2026-11-28", "dt=2026-11-29").replace(
         "2026-11-28T09:00:00.000Z", "2026-11-29T09:00:00.000Z") for line in rows_28]
-    assert open(state_29).read() == open(state_28).read()
+    assert [open(path).read() for path in state_29] == [open(path).read() for path in state_28]
 
 
 def test_snapshot_dt_names_the_partition(tmp_path):
@@ -136,12 +171,13 @@ def test_snapshot_dt_names_the_partition(tmp_path):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_output_does_not_depend_on_order_or_splits(tmp_path, seed):
     _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
-    expected, _ = run_job("--as-of", "2026-11-28T09", state_27, *deltas_28(tmp_path / "one"))
+    expected, _ = run_job("--as-of", "2026-11-28T09", *state_27, *deltas_28(tmp_path / "one"))
     rnd = random.Random(seed)
-    state = open(state_27).read().splitlines()
+    state = [line for path in state_27 for line in open(path).read().splitlines()]
     rnd.shuffle(state)
     rows = rnd.sample(EVENTS_28["07"] + EVENTS_28["08"], 3)
-    # the same events' delta split over part files, their keys not merged across them
+    # the same events' delta split over part files, their keys not merged across them, and
+    # the state in the form written before the devices' were named apart: both kinds a file
     paths = [write(tmp_path / "split", "_state/snapshot/dt=2026-11-27", state[:3], "part-00001"),
              write(tmp_path / "split", "_state/snapshot/dt=2026-11-27", state[3:]),
              deltas(tmp_path / "split", "2026-11-28", rows[:1]),
@@ -156,9 +192,11 @@ def test_empty_input_gives_no_rows(tmp_path):
 
 
 def test_bad_state_lines_are_counted_not_fatal(tmp_path):
-    bad = ["not a state line", '["device"]\t{}', '["bogus","x"]\t{}', '["device","d"]\tnot json', '[]\t{}']
+    bad = ["not a state line", '["device"]\t{}', '["bogus","x"]\t{}', '["device","d"]\tnot json', '[]\t{}',
+           '["member","m"]\tnot json', '["member",7]\t{}', '[ "member","m"]\t{}']
     path = write(tmp_path, "_state/deltas/dt=2026-11-28", bad + delta_lines(EVENTS_28["08"]))
     lines, counters = run_job("--as-of", "2026-11-28T09", path)
+    # each counted once, by one of the two jobs
     assert counters["summarize_entities"] == {"bad_state": len(bad)}
     assert [line for line in lines if line.startswith("device_summary/")] == [
         "device_summary/dt=2026-11-28\tpos-1\tpos\t\\N\t2026-11-28T06:00:00.000Z\t2026-11-28T06:00:00.000Z"
@@ -171,9 +209,10 @@ def test_bad_state_lines_are_counted_not_fatal(tmp_path):
     (["--as-of", "2026-11-28T24"], "--as-of must be a landing hour"),
     (["--as-of", "2026-11-28T09", "--snapshot-dt", "28.11.2026"], "--snapshot-dt must be"),
 ])
-def test_bad_options_fail_fast(args, message):
+@pytest.mark.parametrize("job_class", [MRSummarizeDevices, MRSummarizeMembers])
+def test_bad_options_fail_fast(job_class, args, message):
     with pytest.raises(ValueError, match=message):
-        MRSummarizeEntities(args)
+        job_class(args)
 
 
 def test_a_device_type_change_reaches_members_the_day_did_not_touch(tmp_path):
@@ -182,7 +221,7 @@ def test_a_device_type_change_reaches_members_the_day_did_not_touch(tmp_path):
                                          "pos-1|beacon|checkin|\\N".replace("|", "\t"))]
     assert "\tbeacon\t" in beacon[0]
     _, state_27 = snapshot(tmp_path / "a", "2026-11-27T23", deltas(tmp_path / "a", "2026-11-27", EVENTS_27))
-    stepwise, counters = run_job("--as-of", "2026-11-28T09", state_27, deltas(tmp_path / "a", "2026-11-28", beacon))
+    stepwise, counters = run_job("--as-of", "2026-11-28T09", *state_27, deltas(tmp_path / "a", "2026-11-28", beacon))
     at_once, _ = run_job("--as-of", "2026-11-28T09", deltas(tmp_path / "b", "2026-11-27", EVENTS_27),
                          deltas(tmp_path / "b", "2026-11-28", beacon))
     assert stepwise == at_once
@@ -194,7 +233,7 @@ def test_a_device_type_change_reaches_members_the_day_did_not_touch(tmp_path):
 def test_a_state_written_before_members_held_their_devices_is_counted_and_joined_whole(tmp_path):
     _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
     legacy = []
-    for line in open(state_27).read().splitlines():
+    for line in [line for path in state_27 for line in open(path).read().splitlines()]:
         key, partial = line.split("\t")
         if key.startswith('["member"'):
             partial = json.dumps({**json.loads(partial), "devices": {}}, separators=(",", ":"), sort_keys=True)
