@@ -29,6 +29,8 @@ from mapreduce.utc import format_date, landing_hour_start_ms
 from warehouse import layout
 
 _IDS, _KEYS = layout.RUN_IDS, layout.RUN_KEYS
+# Ids gathered before they go into the filter in one call.
+_BATCH = 4096
 
 
 class MRSketchEventIds(JobIO):
@@ -46,9 +48,10 @@ class MRSketchEventIds(JobIO):
                               help="The run's landing day YYYY-MM-DD: the filters' partition.")
 
     def mapper_init(self):
-        """Start this task's filters."""
+        """Start this task's filters and the batches of what goes into them."""
         capacity = self.options.capacity
         self._filters = {_IDS: IdFilter(capacity), _KEYS: IdFilter(2 * capacity)}
+        self._batches = {_IDS: [], _KEYS: []}
         self._path = self._start_ms = None
         self._events = 0
 
@@ -62,13 +65,21 @@ class MRSketchEventIds(JobIO):
             return
         event_id, device_id, member_id, event_ms = keys
         self._events += 1
-        self._filters[_IDS].add(event_id)
-        add_key = self._filters[_KEYS].add
-        for key in daily_keys(format_date(event_ms), device_id, member_id):
-            add_key(key)
+        ids, daily = self._batches[_IDS], self._batches[_KEYS]
+        ids.append(event_id.encode("utf-8"))
+        daily.extend(key.encode("utf-8") for key in daily_keys(format_date(event_ms), device_id, member_id))
+        if len(ids) >= _BATCH:
+            self._add_batches()
+
+    def _add_batches(self):
+        # One call a batch: the filter's Python wrappers cost more than its hashing.
+        for dataset, batch in self._batches.items():
+            self._filters[dataset].add_each(batch)
+            batch.clear()
 
     def mapper_final(self):
         """Emit this task's filters."""
+        self._add_batches()
         self.increment_counter("sketch", "events", self._events)
         for dataset, task_filter in self._filters.items():
             yield dataset, task_filter.dumps()

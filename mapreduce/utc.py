@@ -94,19 +94,24 @@ def format_time(event_ms: int) -> str:
 
 def iso_to_ms(text: str) -> int | None:
     """Return epoch ms of an ISO 8601 time with an explicit offset, or None if it is not one."""
-    # Fast path for the common 'YYYY-MM-DDThh:mm:ss.fffZ'; same rules as below.
-    if (
-        len(text) == 24
-        and text[16] == ":"
-        and text[19] == "."
-        and text[23] == "Z"
-        and text.isascii()
-    ):
+    # Fast paths for the common 'YYYY-MM-DDThh:mm:ss.fffZ' and
+    # 'YYYY-MM-DDThh:mm:ss.fff+hh:mm'; same rules as below.
+    size = len(text)
+    if (size == 24 or size == 29) and text[16] == ":" and text[19] == "." and text.isascii():
         seconds, millis = text[17:19], text[20:23]
         if seconds.isdigit() and millis.isdigit() and seconds < "60":
-            minute_ms = _minute_start_ms(text[:16])
-            if minute_ms is not None:
-                return minute_ms + int(seconds + millis)
+            if size == 24:
+                if text[23] == "Z":
+                    minute_ms = _minute_start_ms(text[:16])
+                    if minute_ms is not None:
+                        return minute_ms + int(seconds + millis)
+            elif text[23] in "+-" and text[26] == ":":
+                off_hours, off_minutes = text[24:26], text[27:29]
+                if off_hours.isdigit() and off_minutes.isdigit() and off_hours < "24" and off_minutes < "60":
+                    minute_ms = _minute_start_ms(text[:16])
+                    if minute_ms is not None:
+                        offset = int(off_hours) * MS_PER_HOUR + int(off_minutes) * MS_PER_MINUTE
+                        return minute_ms + int(seconds + millis) + (-offset if text[23] == "+" else offset)
     return _iso_to_ms_general(text)
 
 

@@ -46,6 +46,16 @@ def test_a_list_is_checked_as_each_id_alone():
     assert held.might_hold_each([]) == []
 
 
+@settings(max_examples=50)
+@given(st.lists(_ids, max_size=300))
+def test_ids_added_in_one_call_fill_the_bits_of_one_at_a_time(ids):
+    one, each = IdFilter(MIN_CAPACITY), IdFilter(MIN_CAPACITY)
+    for event_id in ids:
+        one.add(event_id)
+    each.add_each([event_id.encode() for event_id in ids])
+    assert each.dumps() == one.dumps()
+
+
 def test_an_empty_filter_rules_out_everything():
     assert not IdFilter(MIN_CAPACITY).might_hold(b"e-1")
 
