@@ -8,6 +8,9 @@ files combine into few map tasks (24 hourly landing files are one task, not
 task now reads several files. mrjob's inline and local runners run no Java
 input format: there the file is the task's ``mapreduce.map.input.file``.
 The driver says which (``--paths-in-lines``); ``JobIO.split_input`` hides it.
+A job whose work on a line is cheap defines ``map_lines(file, lines)`` and
+gets its input a batch of lines of one file at a time (``JobIO.run_mapper``):
+mrjob's own loop calls the mapper once a line.
 
 **Output.** Every job ends by emitting ``(partition folder, row)`` pairs, such as
 ``("events/dt=2026-11-27/hour=08", <TSV row>)``. Where the rows land:
@@ -91,6 +94,14 @@ class PartitionedOutput:
         if self._folder is None:
             return ((partition, line.decode("utf-8")),)
         self._handle(partition).write(line + b"\n")
+        return ()
+
+    def emit_lines(self, partition: str, lines: list[bytes]) -> tuple[tuple[str, str], ...]:
+        """``emit_line`` of each of ``lines``, in one write where the task writes its files."""
+        if self._folder is None:
+            return tuple((partition, line.decode("utf-8")) for line in lines)
+        if lines:
+            self._handle(partition).write(b"\n".join(lines) + b"\n")
         return ()
 
     def _handle(self, partition: str) -> IO[bytes]:
@@ -197,6 +208,50 @@ class JobIO(MRJob):
             return read_manifest(self.stdin)
         return super()._read_input()
 
+    def run_mapper(self, step_num=0):
+        """Run a map task; a job with ``map_lines(file, lines)`` gets its first step's
+        input a batch of lines at a time (``input_batches``) instead of its mapper once
+        a line. mrjob's loop costs about 2 microseconds a line, more than a split or a
+        sketch does with the line."""
+        map_lines = getattr(self, "map_lines", None)
+        if step_num != 0 or map_lines is None:
+            return super().run_mapper(step_num)
+        _, write = self.pick_protocols(step_num, "mapper")
+        out = self.stdout
+        step = self.steps()[step_num]
+
+        def write_all(pairs):
+            for key, value in pairs or ():
+                out.write(write(key, value) + b"\n")
+
+        if step["mapper_init"]:
+            write_all(step["mapper_init"]())
+        for path, lines in self.input_batches():
+            write_all(map_lines(path, lines))
+        if step["mapper_final"]:
+            write_all(step["mapper_final"]())
+
+    def input_batches(self, size: int = 4096) -> Iterator[tuple[str, list[bytes]]]:
+        """The task's input as ``(file, lines)``, many lines of one file at a time, each
+        without its line end: ``split_input`` of every line, for a map task that takes
+        its lines a batch at a time (mrjob's loop calls a mapper once a line)."""
+        if os.environ.get(MANIFEST_ENV) == "1":
+            from mapreduce.local_splits import read_manifest_blocks
+
+            for path, lines in read_manifest_blocks(self.stdin):
+                yield path, [line.rstrip(b"\r") for line in lines]
+            return
+        path, batch = None, []
+        for record in self._read_input():
+            line_path, line = self.split_input(record.rstrip(b"\r\n"))
+            if line_path != path or len(batch) >= size:
+                if batch:
+                    yield path, batch
+                path, batch = line_path, []
+            batch.append(line)
+        if batch:
+            yield path, batch
+
     def split_input(self, line: bytes) -> tuple[str, bytes]:
         """``(file the line comes from, the line)`` on every runner."""
         if self.options.paths_in_lines:
@@ -223,6 +278,11 @@ class JobIO(MRJob):
         without decoding where the task writes its files itself."""
         self._rows[partition] += 1
         return self._output.emit_line(partition, line)
+
+    def emit_lines(self, partition: str, lines: list[bytes]) -> tuple[tuple[str, str], ...]:
+        """``emit_line`` of each of ``lines``, written at once where the task writes its files."""
+        self._rows[partition] += len(lines)
+        return self._output.emit_lines(partition, lines)
 
     def close_output(self) -> None:
         """End a reduce task's output and count its rows."""

@@ -411,11 +411,19 @@ def read_manifest(manifest):
     Each manifest line is ``<file> TAB <start> TAB <end>``: a byte range of a
     plain file (cut at line starts), or ``-1`` for the whole of a compressed one.
     """
+    for path, lines in read_manifest_blocks(manifest):
+        prefix = path.encode("utf-8", "surrogateescape") + b"\t"
+        for line in lines:
+            yield prefix + line + b"\n"
+
+
+def read_manifest_blocks(manifest):
+    """``(file, lines)`` of a manifest split's pieces, many lines at a time, each line
+    without its ``\n`` (``read_manifest``'s records, not joined to their file name)."""
     for entry in manifest:
         name, start, end = entry.rstrip(b"\n").rsplit(b"\t", 2)
         start, end = int(start), int(end)
         path = name.decode("utf-8", "surrogateescape")
-        prefix = name + b"\t"
         with open(path, "rb") as raw:
             if end == _WHOLE:
                 chunks = read_chunks(raw, path)
@@ -426,8 +434,7 @@ def read_manifest(manifest):
                 lines = block.split(b"\n")
                 if lines[-1] == b"":
                     lines.pop()
-                for line in lines:
-                    yield prefix + line + b"\n"
+                yield path, lines
 
 
 def _ranged_chunks(raw, length: int):

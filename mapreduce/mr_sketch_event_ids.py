@@ -29,8 +29,6 @@ from mapreduce.utc import format_date, landing_hour_start_ms
 from warehouse import layout
 
 _IDS, _KEYS = layout.RUN_IDS, layout.RUN_KEYS
-# Ids gathered before they go into the filter in one call.
-_BATCH = 4096
 
 
 class MRSketchEventIds(JobIO):
@@ -48,38 +46,38 @@ class MRSketchEventIds(JobIO):
                               help="The run's landing day YYYY-MM-DD: the filters' partition.")
 
     def mapper_init(self):
-        """Start this task's filters and the batches of what goes into them."""
+        """Start this task's filters."""
         capacity = self.options.capacity
         self._filters = {_IDS: IdFilter(capacity), _KEYS: IdFilter(2 * capacity)}
-        self._batches = {_IDS: [], _KEYS: []}
         self._path = self._start_ms = None
         self._events = 0
 
     def mapper(self, _, line):
-        """Add a line's event id and the daily rows it changes (every accepted line's, ``event_keys_of``)."""
+        """One line: ``map_lines`` of it alone (``JobIO.run_mapper`` calls that, a batch at a time)."""
         path, line = self.split_input(line)
+        return self.map_lines(path, [line])
+
+    def map_lines(self, path: str, lines: list[bytes]):
+        """Add the lines' event ids and the daily rows they change (every accepted line's, ``event_keys_of``)."""
         if path != self._path:
             self._path, self._start_ms = path, landing_hour_start_ms(*landing_hour_from_path(path))
-        keys = event_keys_of(line, self._start_ms)
-        if keys is None:
-            return
-        event_id, device_id, member_id, event_ms = keys
-        self._events += 1
-        ids, daily = self._batches[_IDS], self._batches[_KEYS]
-        ids.append(event_id.encode("utf-8"))
-        daily.extend(key.encode("utf-8") for key in daily_keys(format_date(event_ms), device_id, member_id))
-        if len(ids) >= _BATCH:
-            self._add_batches()
-
-    def _add_batches(self):
+        start_ms = self._start_ms
+        ids, daily = [], []
+        for line in lines:
+            keys = event_keys_of(line, start_ms)
+            if keys is None:
+                continue
+            event_id, device_id, member_id, event_ms = keys
+            ids.append(event_id.encode("utf-8"))
+            daily.extend(key.encode("utf-8") for key in daily_keys(format_date(event_ms), device_id, member_id))
+        self._events += len(ids)
         # One call a batch: the filter's Python wrappers cost more than its hashing.
-        for dataset, batch in self._batches.items():
-            self._filters[dataset].add_each(batch)
-            batch.clear()
+        self._filters[_IDS].add_each(ids)
+        self._filters[_KEYS].add_each(daily)
+        return ()
 
     def mapper_final(self):
         """Emit this task's filters."""
-        self._add_batches()
         self.increment_counter("sketch", "events", self._events)
         for dataset, task_filter in self._filters.items():
             yield dataset, task_filter.dumps()

@@ -71,23 +71,31 @@ class MRSplitDays(JobIO):
         self.open_output()
 
     def mapper(self, _, line):
-        """Carry one line over, send it to the roll up, or drop it (bytes in, bytes out)."""
+        """One line: ``map_lines`` of it alone (``JobIO.run_mapper`` calls that, a batch at a time)."""
         path, line = self.split_input(line)
+        yield from self.map_lines(path, [line.rstrip(b"\r\n")])
+
+    def map_lines(self, path: str, lines: list[bytes]):
+        """Carry lines of ``path`` over, send them to the roll up, or drop them (bytes in, bytes out)."""
         source = self._file
         if source is None or source.path != path:
             source = self._file = _InputFile(path, self._written)
-        line = line.rstrip(b"\r\n")
-        if not line:
-            return
-        try:
-            key = source.daily_key(line)
-        except ValueError:
-            self.increment_counter("split_days", "bad_" + source.dataset.replace("/", "_"))
-            return
-        if not self._keys.might_hold(key):
-            yield from self.emit_line(source.carry_to, line)
-        elif source.is_state:
-            yield from self.emit_line(source.touched, line)
+        keys, kept, bad = [], [], 0
+        for line in lines:
+            if not line:
+                continue
+            try:
+                keys.append(source.daily_key(line))
+            except ValueError:
+                bad += 1
+                continue
+            kept.append(line)
+        if bad:
+            self.increment_counter("split_days", "bad_" + source.dataset.replace("/", "_"), bad)
+        held = self._keys.might_hold_each(keys)
+        yield from self.emit_lines(source.carry_to, [line for line, may in zip(kept, held) if not may])
+        if source.is_state:
+            yield from self.emit_lines(source.touched, [line for line, may in zip(kept, held) if may])
 
     def mapper_final(self):
         """Close the output."""

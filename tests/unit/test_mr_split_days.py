@@ -108,3 +108,23 @@ def test_an_input_of_another_dataset_fails_the_job(tmp_path):
     path = _write(tmp_path, "events/dt=%s/hour=08" % DAY, ["e-1\td-1"])
     with pytest.raises(ValueError, match="not an input of this job"):
         run_job(tmp_path, _filter(tmp_path), path)
+
+
+def test_the_local_runner_writes_what_the_inline_runner_emits(tmp_path, day):
+    # The local runner's map task reads its split's manifest a block at a time and writes
+    # its partitions itself; a line ending in CR LF is read as the line without them.
+    state, devices, members, paths = day
+    crlf = tmp_path / MEMBERS / "part-00001"
+    crlf.write_bytes(b"m-crlf\t4\r\n\r\n")
+    keys = _filter(tmp_path, daily_key(DAY, "device_daily", "d-touched"), daily_key(DAY, "member_daily", "m-touched"))
+    expected, _ = run_job(tmp_path, keys, *paths, str(crlf))
+    out = tmp_path / "out"
+    job = MRSplitDays(["-r", "local", "--no-conf", "--run-keys", keys, "--paths-in-lines", "--write-partitions",
+                       "--output-dir", str(out), *paths, str(crlf)])
+    with job.make_runner() as runner:
+        runner.run()
+        counters = runner.counters()[0]
+    written = sorted("%s\t%s" % (part.parent.relative_to(out).as_posix(), line)
+                     for part in out.rglob("part-*") for line in part.read_text().splitlines())
+    assert written == expected and MEMBERS + "\tm-crlf\t4" in written
+    assert counters["rows"] == {"_state/daily": 2, "device_daily": 1, "member_daily": 2, "_changes/touched": 2}
