@@ -104,14 +104,22 @@ class MRRollUpDays(JobIO):
             self.increment_counter("roll_up_days", "events", self._events)
 
     def mapper(self, _, line):
-        """One input row -> the partials it contributes."""
+        """One input line: ``map_lines`` of it alone (``JobIO.run_mapper`` calls that, a batch at a time)."""
         path, line = self.split_input(line)
+        yield from self.map_lines(path, [line])
+
+    def map_lines(self, path: str, lines: list[bytes]):
+        """Input lines of one file -> the partials they contribute."""
         if path != self._path:
             self._path, self._partition = path, layout.partition_of_file(path)
         partition = self._partition
-        text = line.decode("utf-8").rstrip("\r\n")
-        if not text:
-            return
+        for line in lines:
+            text = line.decode("utf-8").rstrip("\r\n")
+            if text:
+                yield from self._row(path, partition, text)
+
+    def _row(self, path: str, partition: layout.Partition, text: str):
+        """One input row -> the partials it contributes."""
         dataset = partition.dataset
         try:
             if dataset == layout.ADDED:

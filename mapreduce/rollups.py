@@ -54,6 +54,8 @@ MEMBER_EVENTS = "member_events"
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 _INT_RE = re.compile(r"-?\d+")
+# A plain decimal: sign, whole digits, fraction digits (``.5`` and ``5.`` included, as Fraction reads them).
+_DECIMAL_RE = re.compile(r"([-+]?)(\d*)\.?(\d*)")
 _REQUIRED = ("event_id", "device_id", "device_type", "event_type", "event_time", "event_dt")
 
 
@@ -78,16 +80,37 @@ def _int(text: str | None, name: str) -> int | None:
     return int(text)
 
 
-def _number(text: str | None, name: str) -> Fraction | None:
-    """An exact number from its decimal text (finite only)."""
+def _number(text: str | None, name: str) -> tuple[int, int] | None:
+    """An exact number from its decimal text (finite only), as its lowest terms
+    ``(numerator, denominator)``, the denominator positive.
+
+    Plain decimals (``-12.50``: nearly every value) are read without
+    ``Fraction``, whose text parser costs more than the rest of an event's
+    partial; anything else (exponents, spaces) goes through it.
+    """
     if text is None:
         return None
+    plain = _DECIMAL_RE.fullmatch(text)
+    if plain is not None and (plain.group(2) or plain.group(3)):
+        whole, fraction = plain.group(2, 3)
+        numerator = int(whole + fraction)
+        denominator = 10 ** len(fraction) if fraction else 1
+        common = math.gcd(numerator, denominator)
+        if plain.group(1) == "-":
+            numerator = -numerator
+        return numerator // common, denominator // common
     try:
         if not math.isfinite(float(text)):
             raise ValueError
-        return Fraction(text)
+        value = Fraction(text)
     except ValueError:
         raise ValueError(f"{name} is not a finite number: {text!r}") from None
+    return value.numerator, value.denominator
+
+
+def _ratio_text(numerator: int, denominator: int) -> str:
+    """``str(Fraction(numerator, denominator))`` of a number in lowest terms."""
+    return str(numerator) if denominator == 1 else "%d/%d" % (numerator, denominator)
 
 
 def latest(event: dict[str, str | None], value: Any) -> list | None:
@@ -161,7 +184,7 @@ def device_partial(event: dict[str, str | None]) -> Partial:
     """The device_daily partial of one event."""
     purchases, spend, earned, redeemed = purchase_fields(event)
     battery = _number(event["battery_pct"], "battery_pct")
-    battery = None if battery is None else float(battery)
+    battery = None if battery is None else battery[0] / battery[1]
     partial = {
         "events": 1,
         "by_type": {event["event_type"]: 1},
@@ -188,13 +211,14 @@ def _stats(text: str | None, metric: str) -> Partial | None:
     value = _number(text, metric)
     if value is None:
         return None
+    numerator, denominator = value
     if metric == "foot_traffic":
-        if value.denominator != 1:
+        if denominator != 1:
             raise ValueError(f"foot_traffic is not an integer: {text!r}")
-        as_number: float | int = int(value)
+        as_number: float | int = numerator
     else:
-        as_number = float(value)
-    return {"min": as_number, "max": as_number, "sum": str(value), "n": 1}
+        as_number = numerator / denominator
+    return {"min": as_number, "max": as_number, "sum": _ratio_text(numerator, denominator), "n": 1}
 
 
 DEVICE_FIELDS: dict[str, Field] = {

@@ -282,6 +282,25 @@ def test_output_does_not_depend_on_order_or_splits(tmp_path, seed):
     assert lines == expected
 
 
+def test_the_local_runner_writes_what_the_inline_runner_emits(tmp_path):
+    # The local runner's map tasks take their split's lines a batch at a time
+    # (JobIO.run_mapper -> map_lines) and its reducers write the partitions themselves.
+    first, _ = run_job(added(tmp_path / "one", H13, RAW_INPUT_DAY_27[:8]))
+    paths = stored(tmp_path / "w", first) + [added(tmp_path / "two", H13, RAW_INPUT_DAY_27[8:]),
+                                             added(tmp_path / "two", H07, RAW_INPUT_DAY_28, flag="m")]
+    expected, counters = run_job(*paths)
+    out = tmp_path / "out"
+    job = MRRollUpDays(["-r", "local", "--no-conf", "--paths-in-lines", "--write-partitions",
+                        "--output-dir", str(out), *paths])
+    with job.make_runner() as runner:
+        runner.run()
+        local_counters = runner.counters()[0]
+    written = sorted("%s\t%s" % (part.parent.relative_to(out).as_posix(), line)
+                     for part in out.rglob("part-*") for line in part.read_text().splitlines())
+    assert written == expected and of(expected, "_state/deltas/dt=2026-11-")
+    assert local_counters["roll_up_days"] == counters["roll_up_days"] == {"events": len(RAW_INPUT_DAY_27) - 8}
+
+
 def test_empty_input_gives_no_rows(tmp_path):
     lines, _ = run_job(added(tmp_path, H13, []))
     assert lines == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -142,6 +143,28 @@ def test_daily_keys_of_different_rows_differ():
 def test_event_partials_reject_bad_numbers(fields):
     with pytest.raises(ValueError):
         rollups.event_partials(make_event(**fields))
+
+
+@pytest.mark.parametrize("text", ["", ".", "-", "+", "1.2.3", "abc", "nan", "-inf", "1e400"])
+def test_numbers_that_are_not_finite_decimals_are_refused(text):
+    with pytest.raises(ValueError):
+        rollups.event_partials(make_event(event_type="reading", temperature_c=text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.from_regex(r"[-+]?\d{0,12}\.?\d{0,12}", fullmatch=True).filter(lambda t: any(c.isdigit() for c in t)),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+))
+def test_a_reading_sums_and_rounds_as_its_fraction_does(text):
+    # The decimal fast path of the sums agrees with Fraction's parser, on plain
+    # decimals and on the exponent forms (1e-05) it leaves to Fraction.
+    exact = Fraction(text)
+    stats = rollups.device_partial(make_event(event_type="reading", temperature_c=text))["temperature_c"]
+    assert stats["sum"] == str(exact)
+    assert repr(stats["min"]) == repr(float(exact) + 0.0)
+    battery = rollups.device_partial(make_event(event_type="heartbeat", battery_pct=text))["battery_min"]
+    assert repr(battery) == repr(float(exact) + 0.0)
 
 
 def test_purchase_without_currency_is_usd():
