@@ -36,15 +36,24 @@ One record per day and entity: the key is ``[day, kind, entity]`` (kind
 holds the entity's daily-rollup partial of event day ``day`` under ``d``
 and its summary-delta partial of landing day ``day`` under ``s``, either or
 both. An event that lands on its own day (nearly all do) is one record for
-its device and one for its member, not two each. The combiner and the
-reducer merge each part (associative and commutative), so the output does
-not depend on input order or splits.
+its device and one for its member, not two each.
+
+A map task combines in memory: it folds each event it reads straight into
+a running partial of each key the event changes (``event_folds``), holds up
+to ``--combine-buffer`` keys, and writes each held key once when the buffer
+is full and at the end of its input. A device's events of one task are then
+one record, not one each, and there is no combiner (no sort and second pass
+in the map task). Stored partials and member_events rows pass straight
+through: their keys do not repeat. The reducer merges each part
+(associative and commutative), so the output does not depend on input
+order, splits or when a buffer happened to be written.
 """
 
 from __future__ import annotations
 
-from mapreduce import rollups, summaries
-from mapreduce.jobio import JobIO, OrjsonProtocol
+from mapreduce import event_folds, rollups, summaries
+from mapreduce.contract import MEMBER_EVENT_TYPES
+from mapreduce.jobio import FEW_COLLECTIONS, JobIO, OrjsonProtocol
 from mapreduce.merges import parse_state_line, state_line
 from warehouse import layout
 
@@ -61,12 +70,18 @@ _DELTA_KINDS = frozenset((summaries.DEVICE, summaries.MEMBER))
 _STATE_DATASETS = (rollups.DEVICE_DAILY, rollups.MEMBER_DAILY)
 # Stored daily partials: a day's whole state, or its touched part (mr_split_days).
 _DAILY_INPUTS = (layout.DAILY_STATE, layout.TOUCHED)
+# Keys a map task holds folds of before it writes them (--combine-buffer).
+COMBINE_BUFFER = 100_000
 
 
 class MRRollUpDays(JobIO):
     """New events + stored partials -> daily rollups and summary deltas."""
 
     INTERNAL_PROTOCOL = OrjsonProtocol
+    # Its map tasks hold up to --combine-buffer keys' folds: at Python's default thresholds
+    # full collections walked them again and again (a map task over 193,589 events took
+    # 7.4 s against 6.6 s with no collector at all).
+    GC_THRESHOLDS = FEW_COLLECTIONS
 
     def configure_args(self):
         """Add --recompute-day and --recompute-delta."""
@@ -79,6 +94,10 @@ class MRRollUpDays(JobIO):
             "--recompute-delta", dest="recompute_deltas", action="append", default=[],
             help="Landing day YYYY-MM-DD whose summary delta is recomputed from the events inputs (repeatable).",
         )
+        self.add_passthru_arg(
+            "--combine-buffer", dest="combine_buffer", type=int, default=COMBINE_BUFFER,
+            help="Keys whose events a map task folds in memory before it writes them (default %(default)s).",
+        )
 
     def load_args(self, args):
         """Fail fast on a bad --recompute-day or --recompute-delta."""
@@ -88,18 +107,22 @@ class MRRollUpDays(JobIO):
                                             for day in self.options.recompute_days)
             self.recompute_deltas = frozenset(rollups.parse_day(day, "--recompute-delta")
                                               for day in self.options.recompute_deltas)
+            if self.options.combine_buffer < 1:
+                raise ValueError("--combine-buffer must be at least 1, got %d" % self.options.combine_buffer)
             return
         except (ValueError, layout.LayoutError) as exc:
             message = str(exc)
         self.arg_parser.error(message)
 
     def mapper_init(self):
-        """Start this task's input-file cache and event count."""
+        """Start this task's input-file cache, combining buffer and event count."""
         self._path = self._partition = None
+        self._buffer: dict[tuple, list] = {}
         self._events = 0
 
     def mapper_final(self):
-        """Count the events rolled up (one counter line per task, not per event)."""
+        """Write what the buffer holds; count the events rolled up (one counter line per task)."""
+        yield from self._flush()
         if self._events:
             self.increment_counter("roll_up_days", "events", self._events)
 
@@ -119,7 +142,8 @@ class MRRollUpDays(JobIO):
                 yield from self._row(path, partition, text)
 
     def _row(self, path: str, partition: layout.Partition, text: str):
-        """One input row -> the partials it contributes."""
+        """One input row -> the partials it contributes: a stored one at once, an event's
+        through the buffer."""
         dataset = partition.dataset
         try:
             if dataset == layout.ADDED:
@@ -149,29 +173,52 @@ class MRRollUpDays(JobIO):
             self.increment_counter("roll_up_days", "bad_" + dataset.replace("/", "_"))
 
     def _event(self, row: str, partition: layout.Partition, daily: bool, delta: bool, recompute: bool = False):
+        """Fold one event into the buffer; its member_events row goes straight out. A bad
+        event (ValueError) changes no fold and is not counted as rolled up."""
         event = rollups.parse_event(row)
-        # Every partial is made before any is yielded: a bad event yields none
-        # and is not counted as rolled up.
-        out = {}
-        rolled_up = daily and (event["event_dt"] in self.recompute_days) == recompute
-        if rolled_up:
-            for (dataset, day, entity), partial in rollups.event_partials(event):
-                out[day, _KIND_OF[dataset], entity] = {DAILY: partial}
-        landing_day = partition.dt
-        if delta and (landing_day in self.recompute_deltas) == recompute:
-            for (kind, entity), partial in summaries.event_partials(event):
-                value = out.get((landing_day, kind, entity))
-                if value is None:
-                    out[landing_day, kind, entity] = {DELTA: partial}
-                else:
-                    value[DELTA] = partial
-        if rolled_up:
+        day, landing_day = event["event_dt"], partition.dt
+        rolled_up = daily and (day in self.recompute_days) == recompute
+        in_delta = delta and (landing_day in self.recompute_deltas) == recompute
+        # Every value is read (and checked) before any fold changes.
+        daily_facts = event_folds.DailyFacts(event) if rolled_up else None
+        delta_facts = event_folds.DeltaFacts(event) if in_delta else None
+        device_id, member_id = event["device_id"], event["member_id"]
+        if daily_facts is not None:
+            if member_id and event["event_type"] in MEMBER_EVENT_TYPES:
+                yield (day, EVENT, event["event_id"]), {DAILY: rollups.member_event_partial(event)}
+            self._fold((day, summaries.DEVICE, device_id), 0, event_folds.DeviceDay).add(event, daily_facts)
+            if member_id:
+                self._fold((day, summaries.MEMBER, member_id), 0, event_folds.MemberDay).add(event, daily_facts)
             self._events += 1
-        yield from out.items()
+        if delta_facts is not None:
+            self._fold((landing_day, summaries.DEVICE, device_id), 1, event_folds.DeviceDelta).add(
+                event, delta_facts)
+            if member_id:
+                self._fold((landing_day, summaries.MEMBER, member_id), 1, event_folds.MemberDelta).add(
+                    event, delta_facts)
+        if len(self._buffer) >= self.options.combine_buffer:
+            yield from self._flush()
 
-    def combiner(self, key, values):
-        """Merge the parts of one key's values."""
-        yield key, _merge(key[1], list(values))
+    def _fold(self, key: tuple, part: int, fold_class: type):
+        """The running fold of ``key``'s daily (part 0) or delta (part 1) partial, started if need be."""
+        held = self._buffer.get(key)
+        if held is None:
+            held = self._buffer[key] = [None, None]
+        fold = held[part]
+        if fold is None:
+            fold = held[part] = fold_class()
+        return fold
+
+    def _flush(self):
+        """Each held key once, its folds frozen; the buffer is emptied."""
+        buffer, self._buffer = self._buffer, {}
+        for key, (daily, delta) in buffer.items():
+            value = {}
+            if daily is not None:
+                value[DAILY] = daily.freeze()
+            if delta is not None:
+                value[DELTA] = delta.freeze()
+            yield key, value
 
     def reducer_init(self):
         """Start this task's output."""

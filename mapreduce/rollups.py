@@ -108,8 +108,9 @@ def _number(text: str | None, name: str) -> tuple[int, int] | None:
     return value.numerator, value.denominator
 
 
-def _ratio_text(numerator: int, denominator: int) -> str:
-    """``str(Fraction(numerator, denominator))`` of a number in lowest terms."""
+def ratio_text(numerator: int, denominator: int) -> str:
+    """``str(Fraction(numerator, denominator))`` of a number in lowest terms (the text of an
+    exact sum)."""
     return str(numerator) if denominator == 1 else "%d/%d" % (numerator, denominator)
 
 
@@ -183,8 +184,7 @@ def purchase_fields(event: dict[str, str | None]) -> tuple[int, dict[str, int], 
 def device_partial(event: dict[str, str | None]) -> Partial:
     """The device_daily partial of one event."""
     purchases, spend, earned, redeemed = purchase_fields(event)
-    battery = _number(event["battery_pct"], "battery_pct")
-    battery = None if battery is None else battery[0] / battery[1]
+    battery = battery_level(event)
     partial = {
         "events": 1,
         "by_type": {event["event_type"]: 1},
@@ -203,22 +203,35 @@ def device_partial(event: dict[str, str | None]) -> Partial:
         "members": [event["member_id"]] if event["member_id"] else [],
     }
     for metric in READING_METRICS:
-        partial[metric] = _stats(event[metric], metric)
+        partial[metric] = None
+    for metric, value, numerator, denominator in readings(event):
+        partial[metric] = {"min": value, "max": value, "sum": ratio_text(numerator, denominator), "n": 1}
     return partial
 
 
-def _stats(text: str | None, metric: str) -> Partial | None:
-    value = _number(text, metric)
-    if value is None:
-        return None
-    numerator, denominator = value
-    if metric == "foot_traffic":
-        if denominator != 1:
-            raise ValueError(f"foot_traffic is not an integer: {text!r}")
-        as_number: float | int = numerator
-    else:
-        as_number = numerator / denominator
-    return {"min": as_number, "max": as_number, "sum": _ratio_text(numerator, denominator), "n": 1}
+def battery_level(event: dict[str, str | None]) -> float | None:
+    """An event's battery_pct as a float (None: it has none); ValueError if it is not a finite number."""
+    battery = _number(event["battery_pct"], "battery_pct")
+    return None if battery is None else battery[0] / battery[1]
+
+
+def readings(event: dict[str, str | None]) -> list[tuple[str, float | int, int, int]]:
+    """``(metric, value, numerator, denominator)`` of each sensor reading an event carries,
+    in ``READING_METRICS`` order: its value (an integer for foot_traffic, else a float) and
+    its exact value in lowest terms; ValueError for a bad one."""
+    out = []
+    for metric in READING_METRICS:
+        value = _number(event[metric], metric)
+        if value is None:
+            continue
+        numerator, denominator = value
+        if metric == "foot_traffic":
+            if denominator != 1:
+                raise ValueError(f"foot_traffic is not an integer: {event[metric]!r}")
+            out.append((metric, numerator, numerator, 1))
+        else:
+            out.append((metric, numerator / denominator, numerator, denominator))
+    return out
 
 
 DEVICE_FIELDS: dict[str, Field] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from mapreduce import jobio
@@ -84,3 +86,31 @@ def test_a_line_copied_as_bytes_lands_as_an_emitted_row_does(tmp_path, monkeypat
     handed = jobio.PartitionedOutput(write_files=False)
     assert handed.emit_line("a/dt=2026-11-27", "r\u00e9ow".encode()) == (("a/dt=2026-11-27", "r\u00e9ow"),)
     assert list(handed.emit("a/dt=2026-11-27", "r\u00e9ow")) == [("a/dt=2026-11-27", "r\u00e9ow")]
+
+
+@pytest.mark.parametrize("thresholds", [None, jobio.FEW_COLLECTIONS])
+def test_a_task_runs_with_the_jobs_collector_thresholds_and_gives_the_callers_back(tmp_path, monkeypatch,
+                                                                                    thresholds):
+    seen = []
+
+    class Watching(jobio.JobIO):
+        GC_THRESHOLDS = thresholds
+
+        def mapper(self, _, line):
+            seen.append(gc.get_threshold())
+            yield "k", line.decode()
+
+    source = tmp_path / "in.txt"
+    source.write_bytes(b"a\n")
+    before = gc.get_threshold()
+    with open(tmp_path / "out", "wb") as out, open(source, "rb") as stdin:
+        monkeypatch.setattr("sys.stdout", type("Text", (), {"buffer": out})())
+        monkeypatch.setattr("sys.stdin", type("Text", (), {"buffer": stdin})())
+        monkeypatch.setenv("mapreduce_map_input_file", str(source))
+        gc.set_threshold(700, 10, 10)
+        try:
+            Watching(["--step-num=0", "--mapper"]).execute()
+            assert seen == [thresholds or (700, 10, 10)]
+            assert gc.get_threshold() == (700, 10, 10)
+        finally:
+            gc.set_threshold(*before)

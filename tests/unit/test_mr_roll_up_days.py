@@ -301,6 +301,38 @@ def test_the_local_runner_writes_what_the_inline_runner_emits(tmp_path):
     assert local_counters["roll_up_days"] == counters["roll_up_days"] == {"events": len(RAW_INPUT_DAY_27) - 8}
 
 
+def map_task(path, *args):
+    """One map task over the file at ``path``, in process: the records it writes, as (key, value)."""
+    job = MRRollUpDays(["--no-conf", *args])
+    job.mapper_init()
+    with open(path, "rb") as handle:
+        lines = handle.read().splitlines()
+    return [*job.map_lines(path, lines), *job.mapper_final()]
+
+
+def test_a_map_task_writes_each_key_of_its_events_once(tmp_path):
+    path = added(tmp_path, H13, RAW_INPUT_DAY_27 + LATE_INPUT)
+    records = map_task(path)
+    keys = [tuple(key) for key, _ in records]
+    assert len(keys) == len(set(keys))
+    # phone-1's 7 events of the 27th are one device record; each member_events row is its own.
+    assert keys.count(("2026-11-27", "device", "phone-1")) == 1
+    assert sum(kind == "event" for _, kind, _ in keys) == 7
+    one_by_one = map_task(path, "--combine-buffer", "1")
+    assert len(one_by_one) > len(records)
+
+
+@settings(max_examples=10)
+@given(size=st.integers(1, 40), seed=st.integers(0, 3))
+def test_the_combining_buffer_does_not_change_the_output(tmp_path_factory, size, seed):
+    root = tmp_path_factory.mktemp("buffer")
+    rows = random.Random(seed).sample(ALL_ROWS, len(ALL_ROWS))
+    paths = [added(root, H13, rows[:9]), added(root, H00, rows[9:], name="part-00001")]
+    expected, counters = run_job(*paths)
+    lines, buffered_counters = run_job("--combine-buffer", size, *paths)
+    assert lines == expected and buffered_counters == counters
+
+
 def test_empty_input_gives_no_rows(tmp_path):
     lines, _ = run_job(added(tmp_path, H13, []))
     assert lines == []
@@ -337,6 +369,8 @@ def test_bad_rows_are_counted_not_fatal(tmp_path):
 ] + [
     (["--recompute-delta", day], "--recompute-delta must be a date YYYY-MM-DD")
     for day in ["2026-02-29", "events/dt=2026-11-27/hour=08", "dt=2026-11-27", "2026-11-27T08", ""]
+] + [
+    (["--combine-buffer", size], "--combine-buffer must be at least 1") for size in ["0", "-3"]
 ] + [
     (["--recompute-hour", "events/dt=2026-11-27/hour=08"], "unrecognized arguments: --recompute-hour"),
 ])
