@@ -129,28 +129,35 @@ class MRValidateEvents(JobIO):
         self._file = None
 
     def mapper(self, _, line):
-        """Parse one raw line (or read one index entry) and route it by event_id."""
+        """One input line: ``map_lines`` of it alone (``JobIO.run_mapper`` calls that, a batch at a time)."""
         path, line = self.split_input(line)
+        yield from self.map_lines(path, [line])
+
+    def map_lines(self, path: str, lines: list[bytes]):
+        """Lines of one file: parse each raw line (or read each index line's entries) and route
+        it by event_id."""
         source = self._file
         if source is None or source.path != path:
             source = self._file = _InputFile(path, self._ids_root, self._run_hours, self._id_filter)
         if source.is_index:
-            yield from self._index_entries(source, line)
-            return
-        outcome = parse_line(line, source.landing_start_ms)
-        if outcome is None:
+            for line in lines:
+                yield from self._index_entries(source, line)
             return
         counts = self._counts
-        counts["lines", "read"] += 1
-        if type(outcome) is Rejection:
-            counts["rejected", outcome.reason] += 1
-            row = quarantine_row(line, outcome, source.name)
-            # Spread by content, never by position: splits differ between runs.
-            spread = zlib.crc32(line) % _QUARANTINE_SPREAD
-            yield [_QUARANTINE_KEY, source.quarantine_path, spread], tsv.encode_row(row)
-            return
-        row = event_row(outcome, source.landing_start_ms, source.name)
-        yield outcome.event_id, [source.events_path, tsv.encode_row(row)]
+        start_ms, name, events_path = source.landing_start_ms, source.name, source.events_path
+        for line in lines:
+            outcome = parse_line(line, start_ms)
+            if outcome is None:
+                continue
+            counts["lines", "read"] += 1
+            if type(outcome) is Rejection:
+                counts["rejected", outcome.reason] += 1
+                row = quarantine_row(line, outcome, name)
+                # Spread by content, never by position: splits differ between runs.
+                spread = zlib.crc32(line) % _QUARANTINE_SPREAD
+                yield [_QUARANTINE_KEY, source.quarantine_path, spread], tsv.encode_row(row)
+                continue
+            yield outcome.event_id, [events_path, tsv.encode_row(event_row(outcome, start_ms, name))]
 
     def _index_entries(self, source: _InputFile, line: bytes):
         """The entries of one id index line that may meet a copy in the run, keyed by event_id."""

@@ -94,7 +94,10 @@ def split_row(line: str) -> list[str]:
 
 def decode_row(line: str) -> list[str | None]:
     """Split one row (without its newline) back into text values."""
-    return [None if field == NULL else unescape(field) for field in split_row(line)]
+    # ``unescape`` inlined for the fields without a backslash (nearly all): this runs for
+    # every field of every row read.
+    return [None if field == NULL else field if "\\" not in field else unescape(field)
+            for field in split_row(line)]
 
 
 def decode_record(line: str, columns: Sequence[str]) -> dict[str, str | None]:
