@@ -139,7 +139,10 @@ def main(only: str | None, scale: int, pipeline_scale: int, seconds: float, clus
         details = machine.describe()
         _say("== %s (load average %s)" % (name, details["loadavg_start"]))
         clock = time.monotonic()
-        result = _run_one(name, settings, workspace, results_dir, knobs)
+        try:
+            result = _run_one(name, settings, workspace, results_dir, knobs)
+        except history_bench.NotEnoughDisk as exc:
+            raise click.ClickException(str(exc)) from None
         result.update(started_at=started, machine=details,
                       duration_s=round(time.monotonic() - clock, 1))
         path = report.write_result(results_dir, result)

@@ -59,17 +59,23 @@ def ensure_landing(workspace: Workspace, label: str, events: int,
     """Generate the landing of data set ``label`` unless an identical one exists."""
     wanted = knobs(events, days)
     root = workspace.landing(label)
-    marker = workspace.data(label) / _LANDING_MARKER
-    if _marker(marker) == wanted and landing_files(root, days):
+    if has_landing(workspace, label, events, days):
         return root
     shutil.rmtree(workspace.data(label), ignore_errors=True)
     root.mkdir(parents=True)
+    marker = workspace.data(label) / _LANDING_MARKER
     for day in days:
         say("generating %s: %d events for %s" % (label, events, day))
         generate_landing(root, day, range(24), events=events, members=wanted["members"],
                          devices=wanted["devices"], seed=SEED, progress=False)
     marker.write_text(json.dumps(wanted, sort_keys=True))
     return root
+
+
+def has_landing(workspace: Workspace, label: str, events: int, days: Sequence[dt.date] = (DAY,)) -> bool:
+    """Whether data set ``label`` already holds the landing ``ensure_landing`` would generate."""
+    marker = workspace.data(label) / _LANDING_MARKER
+    return _marker(marker) == knobs(events, days) and bool(landing_files(workspace.landing(label), days))
 
 
 def reset_warehouse(workspace: Workspace, label: str) -> Path:

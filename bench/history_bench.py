@@ -23,6 +23,12 @@ alternated: day 1 into an empty warehouse, the last day into a copy of
 the warehouse as it was before the chain's last day (copied then). The
 seconds goal compares their medians; bytes read are the chain's (the same
 every time).
+
+A history of many days at the default volume takes tens of GB (the
+warehouse three times over: the chain's, its copy before the last day and
+the re-runs' scratch copy), so the benchmark checks the free disk first
+(``disk_needed``) and refuses, before generating anything, one that would
+fill it partway through.
 """
 
 from __future__ import annotations
@@ -64,6 +70,13 @@ MB = 1e6
 REPEATS = 3
 # The table's stage columns come first in this order; any other stage the runs report follows.
 STAGES = ("validate", "roll_up", "summarize")
+# Disk a history takes, with a margin over the 1M-a-day history of 2026-12-04: its raw
+# landing took 235 bytes an event, its warehouse 739 bytes an event of each day it held.
+LANDING_BYTES_PER_EVENT = 250
+WAREHOUSE_BYTES_PER_EVENT = 800
+# The chain's warehouse, its copy before the last day and the re-runs' scratch copy.
+WAREHOUSE_COPIES = 3
+GB = 1e9
 
 
 def history_days(count: int, last: dt.date = data.DAY) -> list[dt.date]:
@@ -85,13 +98,19 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
         raise ValueError("the history needs at least two days to fit a slope")
     name = label(days, events)
     dates = history_days(days)
-    data.ensure_landing(workspace, name, events, dates, say=say)
+    before_last = workspace.tmp / ("%s-before-last" % name)
+    scratch = workspace.tmp / ("%s-repeat" % name)
+    # What an earlier run left is freed first, then the disk is checked before any work.
     data.reset_warehouse(workspace, name)
+    for leftover in (before_last, scratch):
+        shutil.rmtree(leftover, ignore_errors=True)
+    check_disk(workspace.root, disk_needed(days, events, data.has_landing(workspace, name, events, dates)))
+    data.ensure_landing(workspace, name, events, dates, say=say)
+    data.reset_warehouse(workspace, name)  # a newly generated landing cleared its data set
     day_settings = bench_settings(settings, workspace, name)
     say("  %s: %d days (%s .. %s) into one warehouse, %s runner"
         % (name, days, dates[0], dates[-1], runner))
     warehouse = Path(day_settings.warehouse_dir)
-    before_last = workspace.tmp / ("%s-before-last" % name)
 
     def run_day(day: dt.date, into: Path):
         return run_child(
@@ -112,7 +131,6 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
                row["read_to_raw"] or 0.0))
     data.mark_warehouse(workspace, name, {"runner": runner, "history": True})
     repeats: dict[str, list[float]] = {"first": [], "last": []}
-    scratch = workspace.tmp / ("%s-repeat" % name)
     for attempt in range(1, REPEATS + 1):
         for which, day, start in (("first", dates[0], None), ("last", dates[-1], before_last)):
             _copy_tree(start, scratch)
@@ -134,6 +152,28 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
         seconds_fit=(fits["seconds"]["slope"], fits["seconds"]["intercept"]),
         mb_read_fit=(fits["bytes_read"]["slope"] / MB, fits["bytes_read"]["intercept"] / MB))
     return outcome
+
+
+def disk_needed(days: int, events: int, landing_cached: bool) -> int:
+    """Bytes of disk a history of ``days`` days of ``events`` events takes (an estimate with a
+    margin): its landing unless it is cached, and its warehouse ``WAREHOUSE_COPIES`` times."""
+    landing = 0 if landing_cached else days * events * LANDING_BYTES_PER_EVENT
+    return landing + WAREHOUSE_COPIES * days * events * WAREHOUSE_BYTES_PER_EVENT
+
+
+class NotEnoughDisk(ValueError):
+    """A history would fill the disk partway through."""
+
+
+def check_disk(root: Path, needed: int) -> None:
+    """Refuse (``NotEnoughDisk``) a history that would fill the disk under ``root`` partway through."""
+    probe = Path(root)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    free = shutil.disk_usage(probe).free
+    if free < needed:
+        raise NotEnoughDisk("the history needs about %.1f GB free under %s, and %.1f GB are; "
+                         "free some, or ask for fewer days or events" % (needed / GB, root, free / GB))
 
 
 def day_row(index: int, day: dt.date, report: Mapping[str, Any], process_wall_s: float,

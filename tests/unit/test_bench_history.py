@@ -284,3 +284,43 @@ def test_a_history_that_grows_while_the_window_fills_then_stays_flat():
 def test_a_short_history_has_no_window_full_figures():
     result = history_bench.result(_rows([1.0, 1.0, 1.0], [1, 1, 1]), _params())
     assert not [fig for fig in result["figures"] if "window full" in fig["name"]]
+
+
+def test_the_disk_a_history_needs_counts_its_landing_unless_cached():
+    cached = history_bench.disk_needed(30, 1_000_000, landing_cached=True)
+    fresh = history_bench.disk_needed(30, 1_000_000, landing_cached=False)
+    assert cached == 3 * 30 * 1_000_000 * history_bench.WAREHOUSE_BYTES_PER_EVENT
+    assert fresh - cached == 30 * 1_000_000 * history_bench.LANDING_BYTES_PER_EVENT
+    # the 1M-a-day history of 9 days took about 2.1 GB of landing and 5.9 GB a warehouse copy
+    assert 2.1e9 + 3 * 5.9e9 < history_bench.disk_needed(9, 1_000_000, landing_cached=False) < 1.3 * (2.1e9 + 3 * 5.9e9)
+
+
+def test_a_history_that_would_fill_the_disk_is_refused_before_it_starts(tmp_settings, tmp_path, monkeypatch):
+    from bench.workspace import Workspace
+
+    free = 5 * 10**9
+    monkeypatch.setattr(history_bench.shutil, "disk_usage", lambda path: type("Usage", (), {"free": free})())
+    workspace = Workspace(tmp_path / "bench")
+    with pytest.raises(ValueError, match=r"needs about 79\.5 GB free under .*, and 5\.0 GB are"):
+        history_bench.run(tmp_settings, workspace, tmp_path, 30, 1_000_000, "local", lambda line: None)
+    assert not workspace.landing(history_bench.label(30, 1_000_000)).exists()  # nothing generated
+
+
+def test_the_disk_check_looks_at_the_nearest_folder_that_exists(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(history_bench.shutil, "disk_usage",
+                        lambda path: seen.append(path) or type("Usage", (), {"free": 10})())
+    history_bench.check_disk(tmp_path / "not" / "yet", 10)
+    assert seen == [tmp_path]
+    with pytest.raises(ValueError):
+        history_bench.check_disk(tmp_path / "not" / "yet", 11)
+
+
+def test_the_bench_says_why_a_history_would_not_fit_on_the_disk(clean_env, monkeypatch, tmp_path):
+    monkeypatch.setattr(history_bench.shutil, "disk_usage", lambda path: type("Usage", (), {"free": 10**9})())
+    monkeypatch.setattr("stack.control.up", lambda settings, say: None)
+    out = CliRunner().invoke(bench_main.main, ["--only", "history", "--history-events", "1000000",
+                                               "--results", str(tmp_path / "results")])
+    assert out.exit_code == 1
+    assert "Error: the history needs about 79.5 GB free under" in out.output
+    assert "Traceback" not in out.output
