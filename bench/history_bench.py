@@ -24,11 +24,16 @@ the warehouse as it was before the chain's last day (copied then). The
 seconds goal compares their medians; bytes read are the chain's (the same
 every time).
 
-A history of many days at the default volume takes tens of GB (the
-warehouse three times over: the chain's, its copy before the last day and
-the re-runs' scratch copy), so the benchmark checks the free disk first
-(``disk_needed``) and refuses, before generating anything, one that would
-fill it partway through.
+Those copies are hard links (``_link_tree``): a run never writes a
+warehouse file in place, it writes new files and renames them, so a copy
+costs what the runs after it write anew, not a warehouse, and takes
+seconds, not minutes. The benchmark checks that this held: the files of
+the copy before the last day must be as they were (inode, size, mtime)
+after the last day's run and every re-run, or it fails.
+
+A history of many days at the default volume still takes tens of GB, so
+the benchmark checks the free disk first (``disk_needed``) and refuses,
+before generating anything, one that would fill it partway through.
 """
 
 from __future__ import annotations
@@ -74,8 +79,9 @@ STAGES = ("validate", "roll_up", "summarize")
 # landing took 235 bytes an event, its warehouse 739 bytes an event of each day it held.
 LANDING_BYTES_PER_EVENT = 250
 WAREHOUSE_BYTES_PER_EVENT = 800
-# The chain's warehouse, its copy before the last day and the re-runs' scratch copy.
-WAREHOUSE_COPIES = 3
+# Days of warehouse the linked copies add: what the chain's last day and a re-run write anew
+# (at most a day's files each), and one more for margin.
+COPIES_NEW_DAYS = 3
 GB = 1e9
 
 
@@ -121,7 +127,8 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
     rows = []
     for index, day in enumerate(dates, start=1):
         if index == len(dates):
-            _copy_tree(warehouse, before_last)
+            _link_tree(warehouse, before_last)
+            frozen = tree_state(before_last)
         load = machine.loadavg()
         child = run_day(day, warehouse)
         row = day_row(index, day, child.json(), child.wall_s, child.cpu_s, load)
@@ -133,10 +140,11 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
     repeats: dict[str, list[float]] = {"first": [], "last": []}
     for attempt in range(1, REPEATS + 1):
         for which, day, start in (("first", dates[0], None), ("last", dates[-1], before_last)):
-            _copy_tree(start, scratch)
+            _link_tree(start, scratch)
             repeats[which].append(float(run_day(day, scratch).json()["seconds"]))
         say("  again, alternated (%d/%d): day 1 %.1f s, day %d %.1f s"
             % (attempt, REPEATS, repeats["first"][-1], days, repeats["last"][-1]))
+    check_untouched(before_last, frozen)
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(before_last, ignore_errors=True)
     params = {"days": days, "events_per_day": events, "runner": runner, "data": name,
@@ -156,9 +164,10 @@ def run(settings: Settings, workspace: Workspace, results_dir: Path, days: int, 
 
 def disk_needed(days: int, events: int, landing_cached: bool) -> int:
     """Bytes of disk a history of ``days`` days of ``events`` events takes (an estimate with a
-    margin): its landing unless it is cached, and its warehouse ``WAREHOUSE_COPIES`` times."""
+    margin): its landing unless it is cached, its warehouse, and ``COPIES_NEW_DAYS`` days more
+    for what runs write into the linked copies."""
     landing = 0 if landing_cached else days * events * LANDING_BYTES_PER_EVENT
-    return landing + WAREHOUSE_COPIES * days * events * WAREHOUSE_BYTES_PER_EVENT
+    return landing + (days + COPIES_NEW_DAYS) * events * WAREHOUSE_BYTES_PER_EVENT
 
 
 class NotEnoughDisk(ValueError):
@@ -209,20 +218,46 @@ def fitted_ratio(line: Mapping[str, float], first: int, last: int) -> float | No
     return stats.ratio(line["intercept"] + line["slope"] * last, line["intercept"] + line["slope"] * first)
 
 
-def _copy_tree(source: Path | None, target: Path) -> None:
-    """``target`` made a copy of the folder ``source`` (empty when ``source`` is None).
+def _link_tree(source: Path | None, target: Path) -> None:
+    """``target`` made a copy of the folder ``source`` whose files are hard links to
+    ``source``'s (empty when ``source`` is None).
 
-    The copy is flushed to disk before the next run is timed: a 1M-a-day
-    warehouse is some 5 GB, whose dirty pages would otherwise be written
-    back during the timed run, and only the runs that follow a copy (the
-    last day's) would pay for it.
+    Safe because a run writes new files and renames them, never into a file in place
+    (``check_untouched`` makes sure); unlinking or replacing a file in one tree leaves the
+    other's as it was.
     """
     shutil.rmtree(target, ignore_errors=True)
     if source is None:
         target.mkdir(parents=True)
     else:
-        shutil.copytree(source, target, symlinks=True)
-    os.sync()
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+
+
+def tree_state(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file under ``root`` (its path relative to ``root``) with its inode, size and
+    modification time in nanoseconds: what a write in place would change."""
+    state = {}
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            state[os.path.relpath(path, root)] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return state
+
+
+class LinkedCopyChanged(RuntimeError):
+    """A run wrote into a file it shared with another copy of the warehouse."""
+
+
+def check_untouched(root: Path, frozen: Mapping[str, tuple[int, int, int]]) -> None:
+    """Fail (``LinkedCopyChanged``) unless the files under ``root`` are as ``frozen`` recorded."""
+    now = tree_state(root)
+    changed = sorted(rel for rel in frozen.keys() | now.keys() if frozen.get(rel) != now.get(rel))
+    if changed:
+        raise LinkedCopyChanged(
+            "%d files of the linked warehouse copy %s changed under the runs (%s), so a run wrote a "
+            "file in place and the re-runs did not start from the same warehouse"
+            % (len(changed), root, ", ".join(changed[:3])))
 
 
 def result(rows: Sequence[Mapping[str, Any]], params: Mapping[str, Any],

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -289,10 +291,55 @@ def test_a_short_history_has_no_window_full_figures():
 def test_the_disk_a_history_needs_counts_its_landing_unless_cached():
     cached = history_bench.disk_needed(30, 1_000_000, landing_cached=True)
     fresh = history_bench.disk_needed(30, 1_000_000, landing_cached=False)
-    assert cached == 3 * 30 * 1_000_000 * history_bench.WAREHOUSE_BYTES_PER_EVENT
+    assert cached == (30 + history_bench.COPIES_NEW_DAYS) * 1_000_000 * history_bench.WAREHOUSE_BYTES_PER_EVENT
     assert fresh - cached == 30 * 1_000_000 * history_bench.LANDING_BYTES_PER_EVENT
-    # the 1M-a-day history of 9 days took about 2.1 GB of landing and 5.9 GB a warehouse copy
-    assert 2.1e9 + 3 * 5.9e9 < history_bench.disk_needed(9, 1_000_000, landing_cached=False) < 1.3 * (2.1e9 + 3 * 5.9e9)
+    # the 1M-a-day history of 9 days took about 2.1 GB of landing and 5.9 GB of warehouse
+    # (0.66 GB a day), and its linked copies no more than the day a run writes anew, each
+    assert 2.1e9 + 5.9e9 + 2 * 0.66e9 < history_bench.disk_needed(9, 1_000_000, landing_cached=False) \
+        < 1.3 * (2.1e9 + 5.9e9 + 2 * 0.66e9)
+
+
+def _tree(root):
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "part-00000").write_bytes(b"one\n")
+    (root / "a" / "part-00001").write_bytes(b"two\n")
+    (root / "top").write_bytes(b"three\n")
+    return root
+
+
+def test_a_linked_copy_shares_the_files_and_keeps_them_when_the_copy_is_changed(tmp_path):
+    source = _tree(tmp_path / "source")
+    copy = tmp_path / "copy"
+    history_bench._link_tree(source, copy)
+    frozen = history_bench.tree_state(source)
+    assert sorted(frozen) == sorted(history_bench.tree_state(copy))
+    assert (copy / "top").stat().st_ino == (source / "top").stat().st_ino
+    # what a run does to a warehouse: new files renamed over old ones, folders removed and added
+    (copy / "new").write_bytes(b"four\n")
+    os.replace(copy / "new", copy / "top")
+    shutil.rmtree(copy / "a" / "b")
+    (copy / "c").mkdir()
+    (copy / "c" / "part-00000").write_bytes(b"five\n")
+    history_bench.check_untouched(source, frozen)
+    assert (source / "top").read_bytes() == b"three\n"
+    assert (source / "a" / "b" / "part-00000").read_bytes() == b"one\n"
+
+
+def test_a_write_in_place_into_a_linked_copy_fails_the_check(tmp_path):
+    source = _tree(tmp_path / "source")
+    copy = tmp_path / "copy"
+    history_bench._link_tree(source, copy)
+    frozen = history_bench.tree_state(source)
+    with open(copy / "a" / "part-00001", "ab") as handle:
+        handle.write(b"more\n")
+    with pytest.raises(history_bench.LinkedCopyChanged, match=r"1 files .*a/part-00001"):
+        history_bench.check_untouched(source, frozen)
+
+
+def test_a_linked_copy_of_nothing_is_an_empty_folder_in_place_of_the_old_one(tmp_path):
+    target = _tree(tmp_path / "target")
+    history_bench._link_tree(None, target)
+    assert target.is_dir() and not list(target.iterdir())
 
 
 def test_a_history_that_would_fill_the_disk_is_refused_before_it_starts(tmp_settings, tmp_path, monkeypatch):
@@ -301,7 +348,7 @@ def test_a_history_that_would_fill_the_disk_is_refused_before_it_starts(tmp_sett
     free = 5 * 10**9
     monkeypatch.setattr(history_bench.shutil, "disk_usage", lambda path: type("Usage", (), {"free": free})())
     workspace = Workspace(tmp_path / "bench")
-    with pytest.raises(ValueError, match=r"needs about 79\.5 GB free under .*, and 5\.0 GB are"):
+    with pytest.raises(ValueError, match=r"needs about 33\.9 GB free under .*, and 5\.0 GB are"):
         history_bench.run(tmp_settings, workspace, tmp_path, 30, 1_000_000, "local", lambda line: None)
     assert not workspace.landing(history_bench.label(30, 1_000_000)).exists()  # nothing generated
 
@@ -322,5 +369,5 @@ def test_the_bench_says_why_a_history_would_not_fit_on_the_disk(clean_env, monke
     out = CliRunner().invoke(bench_main.main, ["--only", "history", "--history-events", "1000000",
                                                "--results", str(tmp_path / "results")])
     assert out.exit_code == 1
-    assert "Error: the history needs about 79.5 GB free under" in out.output
+    assert "Error: the history needs about 33.9 GB free under" in out.output
     assert "Traceback" not in out.output
