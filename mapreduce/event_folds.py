@@ -205,12 +205,16 @@ class MemberDay:
 
 
 class DeltaFacts:
-    """What an event gives its summary-delta partials, read once."""
+    """What an event gives its summary-delta partials, read once (its purchase fields
+    taken from its ``DailyFacts``, when it has them)."""
 
     __slots__ = ("spend", "earned", "redeemed", "battery")
 
-    def __init__(self, event: Event):
-        _, self.spend, self.earned, self.redeemed = rollups.purchase_fields(event)
+    def __init__(self, event: Event, daily: DailyFacts | None = None):
+        if daily is None:
+            _, self.spend, self.earned, self.redeemed = rollups.purchase_fields(event)
+        else:
+            self.spend, self.earned, self.redeemed = daily.spend, daily.earned, daily.redeemed
         battery = event["battery_pct"]
         self.battery = None if battery is None else float(battery)
 

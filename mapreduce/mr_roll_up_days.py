@@ -181,33 +181,39 @@ class MRRollUpDays(JobIO):
         in_delta = delta and (landing_day in self.recompute_deltas) == recompute
         # Every value is read (and checked) before any fold changes.
         daily_facts = event_folds.DailyFacts(event) if rolled_up else None
-        delta_facts = event_folds.DeltaFacts(event) if in_delta else None
+        delta_facts = event_folds.DeltaFacts(event, daily_facts) if in_delta else None
         device_id, member_id = event["device_id"], event["member_id"]
+        # An event of its own landing day (nearly every event) changes both folds of one key
+        # for its device, and of one for its member: each key is looked up once.
+        own_day = daily_facts is not None and day == landing_day
         if daily_facts is not None:
             if member_id and event["event_type"] in MEMBER_EVENT_TYPES:
                 yield (day, EVENT, event["event_id"]), {DAILY: rollups.member_event_partial(event)}
-            self._fold((day, summaries.DEVICE, device_id), 0, event_folds.DeviceDay).add(event, daily_facts)
-            if member_id:
-                self._fold((day, summaries.MEMBER, member_id), 0, event_folds.MemberDay).add(event, daily_facts)
+            held = self._held((day, summaries.DEVICE, device_id))
+            _fold(held, 0, event_folds.DeviceDay).add(event, daily_facts)
             self._events += 1
         if delta_facts is not None:
-            self._fold((landing_day, summaries.DEVICE, device_id), 1, event_folds.DeviceDelta).add(
-                event, delta_facts)
-            if member_id:
-                self._fold((landing_day, summaries.MEMBER, member_id), 1, event_folds.MemberDelta).add(
-                    event, delta_facts)
+            if not own_day:
+                held = self._held((landing_day, summaries.DEVICE, device_id))
+            _fold(held, 1, event_folds.DeviceDelta).add(event, delta_facts)
+        if member_id:
+            if daily_facts is not None:
+                held = self._held((day, summaries.MEMBER, member_id))
+                _fold(held, 0, event_folds.MemberDay).add(event, daily_facts)
+            if delta_facts is not None:
+                if not own_day:
+                    held = self._held((landing_day, summaries.MEMBER, member_id))
+                _fold(held, 1, event_folds.MemberDelta).add(event, delta_facts)
         if len(self._buffer) >= self.options.combine_buffer:
             yield from self._flush()
 
-    def _fold(self, key: tuple, part: int, fold_class: type):
-        """The running fold of ``key``'s daily (part 0) or delta (part 1) partial, started if need be."""
+    def _held(self, key: tuple) -> list:
+        """The folds ``[daily, delta]`` the buffer holds for ``key`` (None: not started), a
+        new pair if it holds none."""
         held = self._buffer.get(key)
         if held is None:
             held = self._buffer[key] = [None, None]
-        fold = held[part]
-        if fold is None:
-            fold = held[part] = fold_class()
-        return fold
+        return held
 
     def _flush(self):
         """Each held key once, its folds frozen; the buffer is emptied."""
@@ -242,6 +248,15 @@ class MRRollUpDays(JobIO):
     def reducer_final(self):
         """Close this task's output."""
         self.close_output()
+
+
+def _fold(held: list, part: int, fold_class: type):
+    """The running fold of a key's daily (part 0) or delta (part 1) partial in ``held``
+    (``MRRollUpDays._held``), started if need be."""
+    fold = held[part]
+    if fold is None:
+        fold = held[part] = fold_class()
+    return fold
 
 
 def _merge(kind: str, values: list[dict]) -> dict:

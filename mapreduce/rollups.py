@@ -22,6 +22,7 @@ Partials are JSON-safe dicts, because they cross the shuffle:
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -56,6 +57,8 @@ _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 _INT_RE = re.compile(r"-?\d+")
 # A plain decimal: sign, whole digits, fraction digits (``.5`` and ``5.`` included, as Fraction reads them).
 _DECIMAL_RE = re.compile(r"([-+]?)(\d*)\.?(\d*)")
+# Distinct number texts whose exact value a task keeps (``_lowest_terms``).
+NUMBER_TEXTS_CACHED = 1 << 16
 _REQUIRED = ("event_id", "device_id", "device_type", "event_type", "event_time", "event_dt")
 
 
@@ -82,14 +85,25 @@ def _int(text: str | None, name: str) -> int | None:
 
 def _number(text: str | None, name: str) -> tuple[int, int] | None:
     """An exact number from its decimal text (finite only), as its lowest terms
-    ``(numerator, denominator)``, the denominator positive.
+    ``(numerator, denominator)``, the denominator positive; None for no text."""
+    if text is None:
+        return None
+    try:
+        return _lowest_terms(text)
+    except ValueError:
+        raise ValueError(f"{name} is not a finite number: {text!r}") from None
+
+
+@functools.lru_cache(maxsize=NUMBER_TEXTS_CACHED)
+def _lowest_terms(text: str) -> tuple[int, int]:
+    """``_number`` of a text, ValueError for one that is no finite number.
 
     Plain decimals (``-12.50``: nearly every value) are read without
     ``Fraction``, whose text parser costs more than the rest of an event's
-    partial; anything else (exponents, spaces) goes through it.
+    partial; anything else (exponents, spaces) goes through it. Cached, as
+    the texts repeat: battery levels and readings have one decimal, so a
+    day's events carry a few thousand distinct ones.
     """
-    if text is None:
-        return None
     plain = _DECIMAL_RE.fullmatch(text)
     if plain is not None and (plain.group(2) or plain.group(3)):
         whole, fraction = plain.group(2, 3)
@@ -99,12 +113,9 @@ def _number(text: str | None, name: str) -> tuple[int, int] | None:
         if plain.group(1) == "-":
             numerator = -numerator
         return numerator // common, denominator // common
-    try:
-        if not math.isfinite(float(text)):
-            raise ValueError
-        value = Fraction(text)
-    except ValueError:
-        raise ValueError(f"{name} is not a finite number: {text!r}") from None
+    if not math.isfinite(float(text)):
+        raise ValueError("not finite")
+    value = Fraction(text)
     return value.numerator, value.denominator
 
 

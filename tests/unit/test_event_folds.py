@@ -42,17 +42,28 @@ def test_a_member_days_fold_is_the_fold_of_its_events_partials(evts):
     assert got == expected and dumps_json(got) == dumps_json(expected)
 
 
+def delta_facts_of_daily_facts(event):
+    """An event's delta facts as the roll up makes them when it rolls the event up too."""
+    return event_folds.DeltaFacts(event, event_folds.DailyFacts(event))
+
+
+DELTA_FACTS = pytest.mark.parametrize("delta_facts", [event_folds.DeltaFacts, delta_facts_of_daily_facts],
+                                      ids=["read", "from_daily_facts"])
+
+
+@DELTA_FACTS
 @given(st.lists(st.one_of(events(), readings()), min_size=1, max_size=12))
-def test_a_device_deltas_fold_is_the_fold_of_its_events_partials(evts):
-    got = folded(event_folds.DeviceDelta, event_folds.DeltaFacts, evts)
+def test_a_device_deltas_fold_is_the_fold_of_its_events_partials(delta_facts, evts):
+    got = folded(event_folds.DeviceDelta, delta_facts, evts)
     expected = summary_partial(summaries.DEVICE, evts)
     assert got == expected and dumps_json(got) == dumps_json(expected)
 
 
+@DELTA_FACTS
 @given(st.lists(events(), min_size=1, max_size=12))
-def test_a_member_deltas_fold_is_the_fold_of_its_events_partials(evts):
+def test_a_member_deltas_fold_is_the_fold_of_its_events_partials(delta_facts, evts):
     evts = [e for e in evts if e["member_id"]] or [make_event(member_id="m1")]
-    got = folded(event_folds.MemberDelta, event_folds.DeltaFacts, evts)
+    got = folded(event_folds.MemberDelta, delta_facts, evts)
     expected = summary_partial(summaries.MEMBER, evts)
     assert got == expected and dumps_json(got) == dumps_json(expected)
 

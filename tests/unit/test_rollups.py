@@ -151,6 +151,18 @@ def test_numbers_that_are_not_finite_decimals_are_refused(text):
         rollups.event_partials(make_event(event_type="reading", temperature_c=text))
 
 
+def test_a_number_text_read_again_gives_the_same_value_and_a_bad_one_the_same_refusal():
+    # The exact values of number texts are cached: a repeat is the value read the first
+    # time, and a bad text is refused every time, naming the field it came in.
+    for _ in range(2):
+        assert rollups.battery_level(make_event(event_type="heartbeat", battery_pct="-12.50")) == -12.5
+        stats = rollups.device_partial(make_event(event_type="reading", temperature_c="1e-1"))["temperature_c"]
+        assert stats["sum"] == "1/10"
+        for field in ("battery_pct", "temperature_c"):
+            with pytest.raises(ValueError, match="%s is not a finite number: 'nan'" % field):
+                rollups.device_partial(make_event(event_type="reading", **{field: "nan"}))
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(
     st.from_regex(r"[-+]?\d{0,12}\.?\d{0,12}", fullmatch=True).filter(lambda t: any(c.isdigit() for c in t)),
