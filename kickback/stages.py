@@ -511,7 +511,8 @@ def _summarize_entities(run: Run, snapshot: str, args: list[str], state: list[st
                         stage: str, join_all: bool = False) -> dict[tuple[str, str], int]:
     """The devices job, then the members job with the entries it sent; the devices' new
     state becomes the snapshot state's ``-devices`` files. Both jobs' counters."""
-    work = [layout.partition(dataset, snapshot) for dataset in (layout.DEVICE_STATE, layout.DEVICE_ENTRIES)]
+    work = [layout.partition(dataset, snapshot)
+            for dataset in (layout.DEVICE_STATE, layout.DEVICE_ENTRIES, layout.RETYPED_DEVICES)]
     for partition in work:
         run.changes.pop(partition, None)
     counters: dict[tuple[str, str], int] = {}
@@ -521,13 +522,17 @@ def _summarize_entities(run: Run, snapshot: str, args: list[str], state: list[st
     if inputs:
         counters = _run_stage(run, MRSummarizeDevices, args + (["--join-all"] if join_all else []),
                               _inputs(run, run.warehouse, inputs), devices_stage, devices,
-                              changes=(layout.DEVICE_STATE, layout.DEVICE_ENTRIES))
+                              changes=(layout.DEVICE_STATE, layout.DEVICE_ENTRIES, layout.RETYPED_DEVICES))
     else:
         _stage_empty(run, devices_stage, devices)
     members = [layout.partition(summaries.MEMBER_SUMMARY, snapshot), layout.partition(layout.SNAPSHOT_STATE, snapshot)]
     inputs = layout.state_files(state, devices=False) + delta + run.changes.get(work[1], [])
+    retyped = []
+    for path in run.changes.pop(work[2], []):
+        run.report.bytes_read += run.warehouse.size(path)
+        retyped += ["--retyped", _where(run, path)]
     if inputs:
-        for key, amount in _run_stage(run, MRSummarizeMembers, args, _inputs(run, run.warehouse, inputs),
+        for key, amount in _run_stage(run, MRSummarizeMembers, args + retyped, _inputs(run, run.warehouse, inputs),
                                       stage, members).items():
             counters[key] = counters.get(key, 0) + amount
     else:

@@ -17,10 +17,12 @@ device partials know, so the summarize job joins the two on device_id:
 2. ``join_device`` turns a merged device key into the device_summary row and
    one member partial per linked member, carrying ``{device_id:
    {"device_type", "last_seen"}}``; ``refresh_devices`` puts these into the
-   member's own partial. A member's state keeps its devices entries, so
-   against a previous snapshot a device sends only the entries that
-   changed (a new link, a later last_seen, a new device type), not one per
-   member it ever saw.
+   member's own partial. A member's state keeps its devices entries and a
+   device's state keeps no links (``device_state``): the links are the
+   members' to keep, once. Against a previous snapshot a device sends only
+   the links of the day's delta, and when its type changed it names itself
+   *retyped* (``RETYPED``), for the members it no longer knows: every
+   member's entry of a retyped device takes the new type.
 
 Partials follow the conventions of ``mapreduce.merges`` (JSON-safe,
 associative and commutative merges); "latest" values are ``[event_time,
@@ -43,6 +45,8 @@ DEVICE_SUMMARY = "device_summary"
 MEMBER_SUMMARY = "member_summary"
 DEVICE = "device"
 MEMBER = "member"
+# The key kind of a device whose type changed: ``["retyped", device_id]``, ``{"device_type"}``.
+RETYPED = "retyped"
 
 _AS_OF_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
 
@@ -141,13 +145,16 @@ def _device_type(partial: Partial) -> str | None:
 def join_device(
     device_id: str, merged: Partial, as_of: str, before: Partial | None = None
 ) -> list[tuple[list[str], Partial]]:
-    """A merged device key -> its summary row and a devices entry for each
-    member whose entry changed.
+    """A merged device key -> its summary row, a devices entry for each
+    member whose entry may have changed, and ``RETYPED`` if its type did.
 
     Without ``before`` (the device's partial in the previous snapshot) every
-    linked member gets one. With it, only the members whose entry differs
-    from the one they hold in their own state (``refresh_devices``): a new
-    link or a later last_seen, or every member when the device type changed.
+    link gets one. With it, every link ``before`` does not hold as it is: a
+    device's state holds none (``device_state``), so these are the links of
+    the day's delta (a state written before that held its links, and sends
+    only the new or later ones). If the device type differs from
+    ``before``'s, the device is named ``RETYPED`` with its new type, for the
+    members of its earlier links.
     """
     device = merged["device"]
     device_type = _device_type(merged)
@@ -156,13 +163,21 @@ def join_device(
         row = tsv.encode_row(device_summary_row(device_id, device, as_of))
         out.append(([DEVICE_SUMMARY, device_id], {"row": row}))
     links = merged["members"]
-    if before is not None and _device_type(before) == device_type:
+    if before is not None:
         held = before["members"]
+        if _device_type(before) != device_type:
+            out.append(([RETYPED, device_id], {"device_type": device_type}))
         links = {member_id: last_seen for member_id, last_seen in links.items() if held.get(member_id) != last_seen}
     for member_id, last_seen in sorted(links.items()):
         entry = {device_id: {"device_type": device_type, "last_seen": last_seen}}
         out.append(([MEMBER, member_id], _empty_member(devices=entry)))
     return out
+
+
+def device_state(merged: Partial) -> Partial:
+    """What a snapshot keeps of a merged device key: all but its links, which its
+    members keep (their devices entries)."""
+    return {**merged, "members": {}} if merged["members"] else merged
 
 
 # --- members ----------------------------------------------------------------
@@ -188,18 +203,33 @@ def _merge_devices(acc: dict[str, dict], value: dict[str, dict]) -> dict[str, di
     return acc
 
 
-def refresh_devices(own: Partial, sent: list[Partial]) -> Partial:
+def refresh_devices(own: Partial, sent: list[Partial], retyped: dict[str, str] | None = None) -> Partial:
     """A member's partial with the devices entries the join sent it.
 
     ``own`` is the member's own partial (its previous state merged with the
-    day's delta), holding the entries of the previous snapshot; an entry
-    sent now replaces its device's (the device type may have changed, and
-    a merge keeps the greater type, not the newer).
+    day's delta), holding the entries of the previous snapshot. The entry
+    of a ``retyped`` device (device id -> its new type) takes the new type;
+    an entry sent now gives its device's type (a merge would keep the
+    greater type, not the newer) and the later of the two last_seen (the
+    entry sent holds the day's last_seen, the one held the earlier days').
     """
-    if not sent:
-        return own
-    fresh = sent[0]["devices"] if len(sent) == 1 else merge_partials(MEMBER, sent)["devices"]
-    return {**own, "devices": {**own["devices"], **fresh}}
+    devices = own["devices"]
+    if retyped:
+        hits = [d for d in retyped if d in devices] if len(retyped) < len(devices) else [
+            d for d in devices if d in retyped]
+        if hits:
+            devices = dict(devices)
+            for device_id in hits:
+                devices[device_id] = {"device_type": retyped[device_id], "last_seen": devices[device_id]["last_seen"]}
+    if sent:
+        fresh = sent[0]["devices"] if len(sent) == 1 else merge_partials(MEMBER, sent)["devices"]
+        devices = dict(devices)
+        for device_id, entry in fresh.items():
+            old = devices.get(device_id)
+            if old is not None and max_opt(old["last_seen"], entry["last_seen"]) != entry["last_seen"]:
+                entry = {"device_type": entry["device_type"], "last_seen": old["last_seen"]}
+            devices[device_id] = entry
+    return own if devices is own["devices"] else {**own, "devices": devices}
 
 
 def empty_member() -> Partial:

@@ -80,11 +80,13 @@ RUN_KEYS = "_changes/run_keys"
 TOUCHED = "_changes/touched"
 DEVICE_STATE = "_changes/device_state"
 DEVICE_ENTRIES = "_changes/device_entries"
+RETYPED_DEVICES = "_changes/retyped_devices"
 # The rows of a daily rollup that an earlier run of the same landing day
 # wrote, carried over apart from the other untouched rows (mr_split_days).
 KEPT = {dataset: "_changes/kept_" + dataset for dataset in ENTITY_DAILY_DATASETS}
 STATE_DATASETS = (IDS, DELTAS, DAILY_STATE, SNAPSHOT_STATE)
-CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS, RUN_KEYS, TOUCHED, DEVICE_STATE, DEVICE_ENTRIES, *KEPT.values())
+CHANGE_DATASETS = (ADDED, DROPPED, RUN_IDS, RUN_KEYS, TOUCHED, DEVICE_STATE, DEVICE_ENTRIES, RETYPED_DEVICES,
+                   *KEPT.values())
 # Every name a Partition may have, and those partitioned by landing hour.
 _NAMES = DATASETS + STATE_DATASETS + CHANGE_DATASETS
 _HOURLY = LANDING_HOUR_DATASETS + (IDS, ADDED, DROPPED)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 
 from generator import generate_landing
 from kickback.pipeline import run_pipeline
@@ -67,3 +68,24 @@ def test_every_runner_writes_the_same_rows(stack_settings, tmp_path):
         settings = stack_settings.replace(landing_dir=str(landing), warehouse_dir=str(tmp_path / runner))
         run_pipeline(settings, DAY, runner=runner, say=lambda _: None)
         assert published(tmp_path / runner, state=True) == first, runner
+
+    # The next day, a phone some member used reports as a till: the members job of every
+    # runner loads the devices job's retyped devices (a file argument) and each entry of the
+    # device takes the new type.
+    entries = [json.loads(row.split("\t")[8]) for row in inline["member_summary/dt=2026-11-27"]]
+    phone = min(device for devices in entries for device, entry in devices.items()
+                if entry["device_type"] == "phone")
+    later = landing / "dt=2026-11-28" / "hour=00"
+    later.mkdir(parents=True)
+    (later / "retype.jsonl").write_text(
+        '{"event_id":"retype-1","device_id":"%s","device_type":"pos","event_type":"app_open",'
+        '"ts":"2026-11-28T00:10:00Z","attrs":{}}\n' % phone, encoding="utf-8")
+    for runner in ("inline", "local", "hadoop"):
+        settings = stack_settings.replace(landing_dir=str(landing), warehouse_dir=str(tmp_path / runner))
+        run_pipeline(settings, DAY + dt.timedelta(days=1), runner=runner, say=lambda _: None)
+    inline = partition_rows(tmp_path / "inline")
+    entries = [json.loads(row.split("\t")[8]) for row in inline["member_summary/dt=2026-11-28"]]
+    held = [devices[phone]["device_type"] for devices in entries if phone in devices]
+    assert held and set(held) == {"pos"}
+    for runner in ("local", "hadoop"):
+        assert partition_rows(tmp_path / runner) == inline, runner

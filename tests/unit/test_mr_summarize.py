@@ -4,14 +4,13 @@ and the new state out (the devices' state in its own files, as the driver puts i
 
 from __future__ import annotations
 
-import json
 import pathlib
 import random
 
 import pytest
 
 from mapreduce import rollups, summaries
-from mapreduce.merges import state_line
+from mapreduce.merges import parse_state_line, state_line
 from warehouse import layout
 from mapreduce.mr_summarize_devices import MRSummarizeDevices
 from mapreduce.mr_summarize_members import MRSummarizeMembers
@@ -110,13 +109,17 @@ def run_job(*args):
     delta = [path for path in paths if path not in state]
     devices, counters = _run(MRSummarizeDevices, options, layout.state_files(state, devices=True) + delta)
     inputs = layout.state_files(state, devices=False) + delta
+    root = pathlib.Path(paths[0].split("/_state/", 1)[0]) / "sent"
     sent = [line.split("\t", 1) for line in devices if line.startswith(layout.DEVICE_ENTRIES + "/")]
     if sent:
-        root = pathlib.Path(paths[0].split("/_state/", 1)[0]) / "sent"
         inputs.append(write(root, sent[0][0], [row for _, row in sent]))
-    members, more = _run(MRSummarizeMembers, [option for option in options if option != "--join-all"], inputs)
+    member_options = [option for option in options if option != "--join-all"]
+    retyped = [line.split("\t", 1) for line in devices if line.startswith(layout.RETYPED_DEVICES + "/")]
+    if retyped:
+        member_options += ["--retyped", write(root, retyped[0][0], [row for _, row in retyped])]
+    members, more = _run(MRSummarizeMembers, member_options, inputs)
     lines = [line.replace(layout.DEVICE_STATE + "/", layout.SNAPSHOT_STATE + "/", 1) for line in devices
-             if not line.startswith(layout.DEVICE_ENTRIES + "/")]
+             if not line.startswith((layout.DEVICE_ENTRIES + "/", layout.RETYPED_DEVICES + "/"))]
     return sorted(lines + members), _add(counters, more)
 
 
@@ -228,19 +231,61 @@ def test_a_device_type_change_reaches_members_the_day_did_not_touch(tmp_path):
     m1 = [line for line in stepwise if line.startswith("member_summary/dt=2026-11-28\tm1\t")]
     assert '"pos-1":{"device_type":"beacon","last_seen":"2026-11-27T09:10:00.000Z"}' in m1[0]
     assert "legacy_state" not in counters.get("summarize_entities", {})
+    # pos-1 is named retyped; its one link of the day (no member) sends no entry
+    assert counters["rows"]["_changes/retyped_devices"] == 1
+    assert "_changes/device_entries" not in counters["rows"]
+
+
+def with_links(lines, events, member_entries=True):
+    """State lines as earlier versions wrote them: each device's partial with the links
+    of ``events`` (``{member: last_seen}``), and without its members' devices entries
+    unless ``member_entries``."""
+    links = {tuple(key): partial["members"] for key, partial in map(parse_state_line, delta_lines(events))
+             if key[0] == summaries.DEVICE}
+    out = []
+    for line in lines:
+        key, partial = parse_state_line(line)
+        if key[0] == summaries.DEVICE:
+            assert partial["members"] == {}
+            partial = {**partial, "members": links[tuple(key)]}
+        elif not member_entries:
+            partial = {**partial, "devices": {}}
+        out.append(state_line(key, partial))
+    return out
+
+
+def test_a_snapshot_keeps_no_links_of_its_devices(tmp_path):
+    _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
+    devices = [parse_state_line(line) for line in open(state_27[1]).read().splitlines()]
+    assert len(devices) == 3 and all(partial["members"] == {} for _, partial in devices)
+    members = [parse_state_line(line) for line in open(state_27[0]).read().splitlines()]
+    assert sorted(len(partial["devices"]) for _, partial in members) == [1, 1, 1, 2]
+
+
+def test_a_state_whose_devices_kept_their_links_gives_the_same_answers(tmp_path):
+    _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
+    lines = [line for path in state_27 for line in open(path).read().splitlines()]
+    old = write(tmp_path / "old", "_state/snapshot/dt=2026-11-27", with_links(lines, EVENTS_27))
+    expected, _ = run_job("--as-of", "2026-11-28T09", *state_27, *deltas_28(tmp_path))
+    got, counters = run_job("--as-of", "2026-11-28T09", old, *deltas_28(tmp_path))
+    assert got == expected and [line for line in got if line.startswith(SUMMARIES)] == sorted(EXPECTED_28)
+    # the links the state held are not sent again: the 28th's new or later links only
+    assert counters["rows"]["_changes/device_entries"] == 3
+    assert "legacy_state" not in counters.get("summarize_entities", {})
 
 
 def test_a_state_written_before_members_held_their_devices_is_counted_and_joined_whole(tmp_path):
     _, state_27 = snapshot(tmp_path, "2026-11-27T23", deltas(tmp_path, "2026-11-27", EVENTS_27))
-    legacy = []
-    for line in [line for path in state_27 for line in open(path).read().splitlines()]:
-        key, partial = line.split("\t")
-        if key.startswith('["member"'):
-            partial = json.dumps({**json.loads(partial), "devices": {}}, separators=(",", ":"), sort_keys=True)
-        legacy.append(key + "\t" + partial)
-    old = write(tmp_path / "old", "_state/snapshot/dt=2026-11-27", legacy)
+    lines = [line for path in state_27 for line in open(path).read().splitlines()]
+    old = write(tmp_path / "old", "_state/snapshot/dt=2026-11-27", with_links(lines, EVENTS_27, member_entries=False))
     lines, counters = run_job("--as-of", "2026-11-28T09", old, *deltas_28(tmp_path))
     assert counters["summarize_entities"]["legacy_state"] == 4
     assert [line for line in lines if line.startswith(SUMMARIES)] != sorted(EXPECTED_28)
     lines, _ = run_job("--as-of", "2026-11-28T09", "--join-all", old, *deltas_28(tmp_path))
     assert [line for line in lines if line.startswith(SUMMARIES)] == sorted(EXPECTED_28)
+
+
+def test_a_retyped_devices_file_that_is_not_one_fails_the_members_job(tmp_path):
+    bad = write(tmp_path, layout.RETYPED_DEVICES + "/dt=2026-11-28", ['["member","m1"]\t{"device_type":"pos"}'])
+    with pytest.raises(Exception, match="not a retyped device"):
+        _run(MRSummarizeMembers, ["--as-of", "2026-11-28T09", "--retyped", bad], deltas_28(tmp_path))

@@ -198,14 +198,25 @@ def test_a_member_state_from_before_states_held_devices_is_summarized_again_whol
     reference = tmp_settings.replace(warehouse_dir=str(tmp_path / "reference"))
     for settings in (tmp_settings, reference):
         _run(settings, day=before)
-    # what the version before this one wrote: member states without their devices entries
+    # what the version before this one wrote: member states without their devices entries,
+    # device states with their links (the first day's: those of its delta)
     old = "_state/snapshot/dt=%s" % before
+    links = {}
+    for part in (Path(tmp_settings.warehouse_dir) / ("_state/deltas/dt=%s" % before)).glob("part-*"):
+        for line in part.read_text(encoding="utf-8").splitlines():
+            key, partial = line.split("\t")
+            if key.startswith('["device"'):
+                links[key] = json.loads(partial)["members"]
     for part in (Path(tmp_settings.warehouse_dir) / old).glob("part-*"):
         lines = []
         for line in part.read_text(encoding="utf-8").splitlines():
             key, partial = line.split("\t")
             if key.startswith('["member"'):
                 partial = json.dumps({**json.loads(partial), "devices": {}}, separators=(",", ":"), sort_keys=True)
+            else:
+                assert json.loads(partial)["members"] == {}
+                partial = json.dumps({**json.loads(partial), "members": links[key]}, separators=(",", ":"),
+                                     sort_keys=True)
             lines.append(key + "\t" + partial + "\n")
         part.write_text("".join(lines), encoding="utf-8")
     said: list[str] = []
@@ -226,6 +237,10 @@ def test_a_snapshot_state_holds_the_devices_in_files_of_their_own(tmp_settings):
     devices = {name for name in kinds if name.endswith("-devices")}
     assert devices and devices != set(kinds)
     assert all(kinds[name] == ({"device"} if name in devices else {"member"}) for name in kinds)
+    # a device's state keeps no links: its members' entries do
+    partials = [json.loads(line.split("\t")[1]) for name in devices
+                for line in (folder / name).read_text(encoding="utf-8").splitlines()]
+    assert partials and all(partial["members"] == {} for partial in partials)
 
 
 def test_a_snapshot_state_of_both_kinds_a_file_is_read_as_the_split_one(tmp_settings, tmp_path):

@@ -11,6 +11,7 @@ the incremental state, must equal those of one in-order run per day, and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -24,6 +25,7 @@ from hbase_schema.loader import iter_rows
 from hbase_schema.partitions import EVENT_DAY_DATASETS, partitions_to_load
 from hbase_schema.tables import LAYOUTS
 from kickback.pipeline import PipelineError, rebuild_range, run_pipeline
+from mapreduce import tsv
 from tests.warehouse_tree import published
 from warehouse.catalog import Catalog
 from warehouse.storage import Storage
@@ -34,10 +36,10 @@ ALL = [(day, hour) for day in DAYS for hour in HOURS]
 LATE_FILE = "zz-late.jsonl"
 
 
-def _event(event_id, ts, points, device="p-9", member="m-9"):
-    return ('{"event_id":"%s","device_id":"%s","device_type":"phone","event_type":"purchase",'
+def _event(event_id, ts, points, device="p-9", member="m-9", device_type="phone"):
+    return ('{"event_id":"%s","device_id":"%s","device_type":"%s","event_type":"purchase",'
             '"member_id":"%s","ts":"%s","attrs":{"merchant_id":"x","amount_cents":100,"points":%d}}\n'
-            % (event_id, device, member, ts, points)).encode()
+            % (event_id, device, device_type, member, ts, points)).encode()
 
 
 def _land(root: Path) -> None:
@@ -59,6 +61,10 @@ def _land(root: Path) -> None:
     # The same id with other content in a later hour: the earlier copy wins.
     add(DAYS[0], 9, "copies.jsonl", _event("x-2", "2026-11-26T09:10:00Z", 7))
     add(DAYS[1], 0, "copies.jsonl", _event("x-2", "2026-11-26T09:10:00Z", 70, device="p-8"))
+    # m-7's phone p-7 of day 1 reports as a till, for m-8, at the end of day 2: retyped for m-7 too.
+    add(DAYS[0], 9, "copies.jsonl", _event("x-4", "2026-11-26T09:40:00Z", 1, device="p-7", member="m-7"))
+    add(DAYS[1], 23, "copies.jsonl", _event("x-5", "2026-11-27T23:10:00Z", 2, device="p-7", member="m-8",
+                                            device_type="pos"))
     # A file that lands in hour 09 of day 2 after that hour was first processed.
     add(DAYS[1], 9, LATE_FILE, _event("x-3", "2026-11-27T09:30:00Z", 3)
         + _event("x-1", "2026-11-26T23:20:00Z", 5))
@@ -108,6 +114,18 @@ def test_the_reference_holds_each_event_once_and_the_cross_day_copy_in_day_one(r
     owners = [path for path, rows in events.items() if b"x-1\t" in rows]
     assert owners == ["events/dt=2026-11-26/hour=23"]
     assert b"\t70\t" not in b"".join(events.values())  # the differing copy of x-2 lost
+
+
+def test_the_reference_gives_a_retyped_device_its_new_type_in_every_member_entry(reference):
+    def entry(day, member):
+        rows = [row for row in reference["member_summary/dt=%s" % day].splitlines()
+                if row.startswith(member.encode() + b"\t")]
+        return json.loads(tsv.decode_row(rows[0].decode())[8])["p-7"]
+
+    assert entry("2026-11-26", "m-7") == {"device_type": "phone", "last_seen": "2026-11-26T09:40:00.000Z"}
+    # m-7 used p-7 on day 1 only: its entry learns the type from the retyped devices
+    assert entry("2026-11-27", "m-7") == {"device_type": "pos", "last_seen": "2026-11-26T09:40:00.000Z"}
+    assert entry("2026-11-27", "m-8") == {"device_type": "pos", "last_seen": "2026-11-27T23:10:00.000Z"}
 
 
 @settings(max_examples=4)

@@ -121,7 +121,7 @@ def _sent(out):
     return {key[1]: partial["devices"]["d1"] for key, partial in out if key[0] == summaries.MEMBER}
 
 
-def test_against_its_previous_state_a_device_sends_only_the_entries_that_changed():
+def test_against_a_state_that_kept_its_links_a_device_sends_only_the_entries_that_changed():
     before = _pos_events()
     assert _sent(summaries.join_device("d1", before, AS_OF, before)) == {}
     later = make_event(event_id="e3", device_type="pos", member_id="m2", event_time="2026-11-28T07:00:00.000Z")
@@ -134,13 +134,52 @@ def test_against_its_previous_state_a_device_sends_only_the_entries_that_changed
                           "m3": {"device_type": "pos", "last_seen": "2026-11-28T06:00:00.000Z"}}
 
 
-def test_a_device_whose_type_changed_sends_every_member_its_entry():
-    before = _pos_events()
+def test_a_devices_state_keeps_no_links_so_it_sends_every_link_of_the_day():
+    before = summaries.device_state(_pos_events())
+    assert before["members"] == {} and before["device"] == _pos_events()["device"]
+    assert summaries.device_state(before) is before
+    assert _sent(summaries.join_device("d1", before, AS_OF, before)) == {}
+    day = keyed(make_event(event_id="e3", device_type="pos", member_id="m2", event_time="2026-11-28T07:00:00.000Z"),
+                make_event(event_id="e5", device_type="pos", member_id="m1", event_time="2026-11-26T06:00:00.000Z"))
+    merged = summaries.merge_partials(summaries.DEVICE, [before, day["device", "d1"]])
+    out = summaries.join_device("d1", merged, AS_OF, before)
+    # m1's entry of the 26th is sent too: the member keeps the later last_seen (refresh_devices)
+    assert _sent(out) == {"m1": {"device_type": "pos", "last_seen": "2026-11-26T06:00:00.000Z"},
+                          "m2": {"device_type": "pos", "last_seen": "2026-11-28T07:00:00.000Z"}}
+    assert [key for key, _ in out if key[0] == summaries.RETYPED] == []
+
+
+@pytest.mark.parametrize("state", [summaries.device_state, lambda partial: partial])
+def test_a_device_whose_type_changed_names_itself_retyped(state):
+    before = state(_pos_events())
     beacon = make_event(event_id="e3", device_type="beacon", event_time="2026-11-28T07:00:00.000Z")
     merged = summaries.merge_partials(summaries.DEVICE, [before, keyed(beacon)["device", "d1"]])
-    assert _sent(summaries.join_device("d1", merged, AS_OF, before)) == {
-        "m1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"},
-        "m2": {"device_type": "beacon", "last_seen": "2026-11-27T09:00:00.000Z"}}
+    out = summaries.join_device("d1", merged, AS_OF, before)
+    assert [(key, partial) for key, partial in out if key[0] == summaries.RETYPED] == [
+        (["retyped", "d1"], {"device_type": "beacon"})]
+    # the members of its earlier links learn the new type from the retyped devices, not from an entry
+    assert _sent(out) == {}
+
+
+def test_a_retyped_device_gives_its_new_type_to_the_entries_members_hold():
+    held = {"d1": {"device_type": "pos", "last_seen": "2026-11-27T08:00:00.000Z"},
+            "d2": {"device_type": "phone", "last_seen": "2026-11-27T09:00:00.000Z"}}
+    own = {**summaries.empty_member(), "devices": held}
+    refreshed = summaries.refresh_devices(own, [], {"d1": "beacon", "d9": "pos"})
+    assert refreshed["devices"] == {**held, "d1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"}}
+    assert own["devices"] is held and held["d1"]["device_type"] == "pos"
+    many = {"d%d" % n: "beacon" for n in range(3, 9)} | {"d2": "pos"}
+    assert summaries.refresh_devices(own, [], many)["devices"] == {
+        **held, "d2": {"device_type": "pos", "last_seen": "2026-11-27T09:00:00.000Z"}}
+    assert summaries.refresh_devices(own, [], {"d9": "pos"}) is own
+
+
+def test_a_sent_entry_keeps_the_later_last_seen_of_the_one_held():
+    held = {"d1": {"device_type": "pos", "last_seen": "2026-11-27T08:00:00.000Z"}}
+    own = {**summaries.empty_member(), "devices": held}
+    earlier = {**summaries.empty_member(), "devices": {"d1": {"device_type": "beacon", "last_seen": "2026-11-26T01:00:00.000Z"}}}
+    assert summaries.refresh_devices(own, [earlier])["devices"] == {
+        "d1": {"device_type": "beacon", "last_seen": "2026-11-27T08:00:00.000Z"}}
 
 
 def test_a_sent_entry_replaces_the_one_a_member_holds():
