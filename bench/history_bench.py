@@ -54,6 +54,7 @@ from bench.plot import history_chart
 from bench.report import figure
 from bench.workspace import Workspace, bench_settings
 from kickback.config import Settings
+from warehouse import layout
 
 logger = logging.getLogger(__name__)
 
@@ -224,13 +225,21 @@ def _link_tree(source: Path | None, target: Path) -> None:
 
     Safe because a run writes new files and renames them, never into a file in place
     (``check_untouched`` makes sure); unlinking or replacing a file in one tree leaves the
-    other's as it was.
+    other's as it was. The one file a run writes in place, the warehouse's lock
+    (``kickback.lock``: flock'd, then its holder written into it), is copied.
     """
     shutil.rmtree(target, ignore_errors=True)
     if source is None:
         target.mkdir(parents=True)
     else:
-        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+        shutil.copytree(source, target, symlinks=True, copy_function=_link_file)
+
+
+def _link_file(source: str, target: str) -> None:
+    if os.path.basename(source) == layout.LOCK:
+        shutil.copy2(source, target)
+    else:
+        os.link(source, target)
 
 
 def tree_state(root: Path) -> dict[str, tuple[int, int, int]]:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import bench.__main__ as bench_main
 from bench import BENCHMARKS, data, history_bench, plot, report, stats
+from kickback.lock import warehouse_lock
 
 
 def _report(seconds, bytes_read, input_bytes=1_000_000, stages=None):
@@ -334,6 +335,20 @@ def test_a_write_in_place_into_a_linked_copy_fails_the_check(tmp_path):
         handle.write(b"more\n")
     with pytest.raises(history_bench.LinkedCopyChanged, match=r"1 files .*a/part-00001"):
         history_bench.check_untouched(source, frozen)
+
+
+def test_the_lock_a_run_takes_in_a_linked_copy_leaves_the_source_untouched(tmp_path):
+    source = _tree(tmp_path / "source")
+    (source / "_lock").write_text("")
+    copy = tmp_path / "copy"
+    history_bench._link_tree(source, copy)
+    frozen = history_bench.tree_state(source)
+    assert (copy / "_lock").stat().st_ino != (source / "_lock").stat().st_ino
+    assert (copy / "top").stat().st_ino == (source / "top").stat().st_ino
+    with warehouse_lock(copy):
+        assert (copy / "_lock").read_text()
+    history_bench.check_untouched(source, frozen)
+    assert (source / "_lock").read_text() == ""
 
 
 def test_a_linked_copy_of_nothing_is_an_empty_folder_in_place_of_the_old_one(tmp_path):
